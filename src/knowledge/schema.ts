@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty');
+const textList = (what: string) =>
+  z.array(text, { error: `${what} must be a list of text lines` }).max(200, `too many ${what}`);
+
+const perLanguage = <T extends z.ZodType>(item: T) =>
+  z.strictObject(
+    { 'zh-Hans': item, en: item },
+    { error: 'must have a "zh-Hans" list and an "en" list' },
+  );
+
+/** The front matter of a section file. Strict: an unknown key is a typo the editor must see. */
+export const sectionFrontMatterSchema = z.strictObject(
+  {
+    id: z
+      .string({ error: 'id is required' })
+      // Deep links carry the id as the /start payload, which allows only these characters.
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id must be lower-case letters and digits joined by "-"')
+      // 60 leaves room for the callback prefix within Telegram's 64-byte callback data.
+      .max(60, 'id must be at most 60 characters'),
+    keywords: perLanguage(textList('keywords')).optional(),
+    questions: perLanguage(textList('questions').min(1, 'needs at least one question')),
+  },
+  { error: 'the front matter must be a mapping with id, keywords and questions' },
+);
+
+export type SectionFrontMatter = z.infer<typeof sectionFrontMatterSchema>;
+
+/** `synonyms.yaml`: a list of groups, each a list of two or more terms. */
+export const synonymsSchema = z.array(
+  z.array(text, { error: 'each group must be a list of terms' }).min(2, 'a group needs two terms'),
+  { error: 'synonyms.yaml must be a list of groups' },
+);

@@ -1,0 +1,33 @@
+import { toSimplified } from './chinese.js';
+
+// Words that carry politeness or tone but not meaning. Chinese particles sit at sentence ends;
+// the English ones are whole words. Kept short: an over-eager list deletes real questions.
+const CHINESE_FILLER =
+  /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢]+(?=[\s?？!！。,，.]|$)/gu;
+const ENGLISH_FILLER =
+  /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
+const BOT_COMMAND = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/u;
+const MENTION = /@[A-Za-z0-9_]{3,}/gu;
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+const HAN_SPACING = /(?<=\p{Script=Han})\s+|\s+(?=\p{Script=Han})/gu;
+const PUNCTUATION = /[\p{P}\p{S}]+/gu;
+
+/** The longest question the matcher reads; the rest of a pasted wall of text adds no meaning. */
+export const MAX_QUESTION_CHARS = 500;
+
+/**
+ * Brings a question to the form the index is built in: NFKC (full-width → half-width), lower
+ * case, Simplified script, without bot commands, @mentions, filler words and punctuation.
+ */
+export function normalizeText(raw: string): string {
+  let text = raw.replace(LONE_SURROGATE, '').slice(0, MAX_QUESTION_CHARS * 2);
+  text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
+  text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
+  text = toSimplified(text.toLowerCase());
+  text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
+  text = text.replace(PUNCTUATION, (match) => (/[-']/u.test(match) && match.length === 1 ? match : ' '));
+  // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
+  text = text.replace(HAN_SPACING, '');
+  return text.replace(/\s+/gu, ' ').trim().slice(0, MAX_QUESTION_CHARS);
+}
