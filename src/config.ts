@@ -6,23 +6,27 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-const idList = z
-  .string()
-  .transform((value, ctx) => {
-    const ids = value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean);
-    const bad = ids.find((id) => !/^-?\d{1,20}$/.test(id));
-    if (bad !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${bad}" is not a numeric Telegram id (comma-separated ids)` });
-      return z.NEVER;
-    }
-    return ids.map(Number);
-  });
+const idList = z.string().transform((value, ctx) => {
+  const ids = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !/^-?\d{1,20}$/.test(id));
+  if (bad !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${bad}" is not a numeric Telegram id (comma-separated ids)`,
+    });
+    return z.NEVER;
+  }
+  return ids.map(Number);
+});
 
 const number = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z.coerce
+    .number({ error: 'must be a number' })
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 /** Every setting the bot reads from the environment, with its default. */
 export const configSchema = z
@@ -30,16 +34,25 @@ export const configSchema = z
     BOT_TOKEN: z
       .string()
       .trim()
-      .regex(TOKEN, 'does not look like a bot token: provide the token from @BotFather (digits, a colon, then letters)')
+      .regex(
+        TOKEN,
+        'does not look like a bot token: provide the token from @BotFather (digits, a colon, then letters)',
+      )
       .optional(),
     ADMIN_IDS: idList.default([]),
     ANONYMOUS_ADMIN_CHAT_IDS: idList.default([]),
     KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
     DATA_DIR: z.string().trim().min(1).default('data'),
     RETENTION_DAYS: number(1, 3650).default(90),
-    BOT_API_ROOT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8081' }).optional(),
-    MODE: z.enum(['polling', 'webhook'], { error: 'must be polling or webhook' }).default('polling'),
-    WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'must be an https URL Telegram can reach' }).optional(),
+    BOT_API_ROOT: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8081' })
+      .optional(),
+    MODE: z
+      .enum(['polling', 'webhook'], { error: 'must be polling or webhook' })
+      .default('polling'),
+    WEBHOOK_URL: z
+      .url({ protocol: /^https$/, error: 'must be an https URL Telegram can reach' })
+      .optional(),
     WEBHOOK_SECRET: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -')
@@ -52,13 +65,32 @@ export const configSchema = z
     GROUP_AUTO_PER_MINUTE: number(0, 20).default(3),
     GROUP_MESSAGES_PER_MINUTE: number(1, 20).default(18),
     USER_MESSAGES_PER_SECOND: number(1, 100).default(3),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.MODE === 'webhook') {
-      if (!env.BOT_TOKEN) ctx.addIssue({ code: 'custom', path: ['BOT_TOKEN'], message: 'is required in webhook mode' });
-      if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required in webhook mode' });
-      if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required in webhook mode, so that only Telegram can post updates' });
+      if (!env.BOT_TOKEN)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BOT_TOKEN'],
+          message: 'is required in webhook mode',
+        });
+      if (!env.WEBHOOK_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEBHOOK_URL'],
+          message: 'is required in webhook mode',
+        });
+      if (!env.WEBHOOK_SECRET)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['WEBHOOK_SECRET'],
+          message: 'is required in webhook mode, so that only Telegram can post updates',
+        });
     }
   });
 
@@ -75,7 +107,9 @@ export class ConfigError extends Error {
  * they do in most `.env` files.
  */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const parsed = configSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

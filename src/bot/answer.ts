@@ -24,7 +24,10 @@ export const CALLBACK = Object.freeze({ show: 's:', topics: 't:' });
 /** Renders one section as HTML messages: bold title, then the body, split to fit Telegram. */
 export function renderSection(section: Section, lang: Lang): string[] {
   const text = sectionText(section, lang);
-  return splitIntoMessages([`<b>${escapeHtml(text.title)}</b>`, ...markdownToHtmlBlocks(text.body)]);
+  return splitIntoMessages([
+    `<b>${escapeHtml(text.title)}</b>`,
+    ...markdownToHtmlBlocks(text.body),
+  ]);
 }
 
 function sectionButton(section: Section, lang: Lang): ReplyButton[] {
@@ -51,7 +54,11 @@ export function composeAnswer(
   if (!result.section) {
     return options.inGroup
       ? { messages: [replies.noAnswerInGroup], buttons: [], sectionId: undefined }
-      : { messages: [replies.noAnswer], buttons: topicButtons(sections, lang), sectionId: undefined };
+      : {
+          messages: [replies.noAnswer],
+          buttons: topicButtons(sections, lang),
+          sectionId: undefined,
+        };
   }
   return {
     messages: renderSection(result.section, lang),

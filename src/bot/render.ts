@@ -39,7 +39,9 @@ function inlineToken(token: Token): string {
     case 'link': {
       const link = token as Tokens.Link;
       const label = inline(link.tokens);
-      return SAFE_LINK.test(link.href) ? `<a href="${escapeHtml(link.href).replace(/"/g, '&quot;')}">${label}</a>` : label;
+      return SAFE_LINK.test(link.href)
+        ? `<a href="${escapeHtml(link.href).replace(/"/g, '&quot;')}">${label}</a>`
+        : label;
     }
     case 'image':
       return escapeHtml((token as Tokens.Image).text);
@@ -73,7 +75,10 @@ function block(token: Token): string | undefined {
       return list.items
         .map((item, i) => {
           const marker = list.ordered ? `${start + i}.` : '•';
-          const body = item.tokens.map((t) => block(t) ?? '').filter(Boolean).join('\n');
+          const body = item.tokens
+            .map((t) => block(t) ?? '')
+            .filter(Boolean)
+            .join('\n');
           return `${marker} ${body}`;
         })
         .join('\n');
@@ -97,7 +102,10 @@ function block(token: Token): string | undefined {
  * valid on its own so that a long answer can be split between any two of them.
  */
 export function markdownToHtmlBlocks(markdown: string): string[] {
-  return new Lexer({ gfm: true }).lex(markdown).map(block).filter((b): b is string => !!b && b.trim() !== '');
+  return new Lexer({ gfm: true })
+    .lex(markdown)
+    .map(block)
+    .filter((b): b is string => !!b && b.trim() !== '');
 }
 
 /**

@@ -33,7 +33,8 @@ export interface ReloadSummary {
   ms: number;
 }
 
-const list = (ids: string[]) => (ids.length === 0 ? '—' : ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', '));
+const list = (ids: string[]) =>
+  ids.length === 0 ? '—' : ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ');
 
 const zh: Replies = {
   noAnswer: '抱歉，这个问题我还没有可靠的答案。下面是我能回答的话题，点一个看看：',
@@ -65,7 +66,8 @@ const zh: Replies = {
     ]
       .filter(Boolean)
       .join('\n'),
-  reloadFailed: (errors) => `❌ 知识库有错误，没有加载，仍在使用原来的版本：\n<pre>${escapeHtml(errors)}</pre>`,
+  reloadFailed: (errors) =>
+    `❌ 知识库有错误，没有加载，仍在使用原来的版本：\n<pre>${escapeHtml(errors)}</pre>`,
   tooFast: '消息发得太快了，请稍等几秒再问。',
   shareButton: '🔗 分享',
   topicsButton: '📚 全部话题',
@@ -76,8 +78,10 @@ const zh: Replies = {
 };
 
 const en: Replies = {
-  noAnswer: "Sorry, I don't have a reliable answer to that. These are the topics I can answer; tap one:",
-  noAnswerInGroup: "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
+  noAnswer:
+    "Sorry, I don't have a reliable answer to that. These are the topics I can answer; tap one:",
+  noAnswerInGroup:
+    "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
   related: 'Related topics:',
   topics: 'These are the topics I can answer; tap one:',
   welcome: (name) =>
@@ -90,9 +94,12 @@ const en: Replies = {
       `• In any chat: type @${escapeHtml(bot)} and a question, then pick an answer to send.`,
       '• /topics: every topic.',
     ].join('\n'),
-  nonText: 'I can only read text. Please type your question, for example “Can a SIM card cut off data automatically?”',
-  emptyQuestion: 'Please put a question after the command, for example: <code>/ask can an esim disconnect automatically</code>',
-  askUsage: (bot) => `To ask in a group: <code>/ask your question</code>, or @${escapeHtml(bot)} your question.`,
+  nonText:
+    'I can only read text. Please type your question, for example “Can a SIM card cut off data automatically?”',
+  emptyQuestion:
+    'Please put a question after the command, for example: <code>/ask can an esim disconnect automatically</code>',
+  askUsage: (bot) =>
+    `To ask in a group: <code>/ask your question</code>, or @${escapeHtml(bot)} your question.`,
   unknownSection: 'That topic no longer exists. These are the current topics:',
   reloadRefused: 'Sorry, only administrators can reload the knowledge base.',
   reloadOk: ({ sections, diff, ms }) =>
@@ -105,7 +112,8 @@ const en: Replies = {
     ]
       .filter(Boolean)
       .join('\n'),
-  reloadFailed: (errors) => `❌ The knowledge has errors and was not loaded; the previous version is still in use:\n<pre>${escapeHtml(errors)}</pre>`,
+  reloadFailed: (errors) =>
+    `❌ The knowledge has errors and was not loaded; the previous version is still in use:\n<pre>${escapeHtml(errors)}</pre>`,
   tooFast: 'You are sending messages too fast; please wait a few seconds.',
   shareButton: '🔗 Share',
   topicsButton: '📚 All topics',

@@ -25,7 +25,8 @@ function printHuman(index: SearchIndex, result: MatchResult): void {
   const reply = composeAnswer(result, index.sections);
   console.log(reply.messages.map(htmlToPlain).join('\n\n'));
   reply.buttons.flat().forEach((button, i) => console.log(`  [${i + 1}] ${button.text}`));
-  const alternatives = result.alternatives.map((a) => `${a.section.id} ${a.score}`).join(', ') || '—';
+  const alternatives =
+    result.alternatives.map((a) => `${a.section.id} ${a.score}`).join(', ') || '—';
   console.log(
     `\n— ${result.section?.id ?? 'no answer'} · score ${result.score} (best: ${result.best?.section.id ?? '—'}) · ${result.lang} · alternatives: ${alternatives}`,
   );
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.question === undefined) {
-    console.error('Usage: npm run ask -- "eSIM能自动断网吗"   or   npm run --silent ask -- --jsonl < questions.txt');
+    console.error(
+      'Usage: npm run ask -- "eSIM能自动断网吗"   or   npm run --silent ask -- --jsonl < questions.txt',
+    );
     process.exitCode = 2;
     return;
   }
@@ -53,6 +56,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof KnowledgeError ? `Knowledge errors:\n${error.message}` : error instanceof Error ? error.message : String(error));
+  console.error(
+    error instanceof KnowledgeError
+      ? `Knowledge errors:\n${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error),
+  );
   process.exitCode = 1;
 });

@@ -38,7 +38,8 @@ export const reasons = {
     `missing the "${lang}" version: add a "## ${lang}: <title>" heading followed by its text`,
   emptyBody: (lang: string) => `the "${lang}" body is empty`,
   emptyTitle: (lang: string) => `the "${lang}" heading has no title after the colon`,
-  textBeforeFirstHeading: 'text before the first "## <lang>: <title>" heading belongs to no language',
+  textBeforeFirstHeading:
+    'text before the first "## <lang>: <title>" heading belongs to no language',
   missingQuestions: (lang: string) =>
     `no alternate questions for "${lang}": list them under questions.${lang}`,
   duplicateId: (id: string, otherFile: string) => `the id "${id}" is already used by ${otherFile}`,

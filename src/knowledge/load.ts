@@ -51,7 +51,11 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
     }
     const other = fileOfId.get(parsed.section.id);
     if (other !== undefined) {
-      problems.push({ file: name, section: parsed.section.id, reason: reasons.duplicateId(parsed.section.id, other) });
+      problems.push({
+        file: name,
+        section: parsed.section.id,
+        reason: reasons.duplicateId(parsed.section.id, other),
+      });
       continue;
     }
     fileOfId.set(parsed.section.id, name);
@@ -83,7 +87,11 @@ export function parseSynonyms(
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({ file: SYNONYMS_FILE, line: e.linePos?.[0].line, reason: reasons.yaml(e.message.split('\n')[0] ?? e.code) })),
+      problems: doc.errors.map((e) => ({
+        file: SYNONYMS_FILE,
+        line: e.linePos?.[0].line,
+        reason: reasons.yaml(e.message.split('\n')[0] ?? e.code),
+      })),
     };
   }
   const parsed = synonymsSchema.safeParse(doc.toJS() ?? []);
@@ -92,7 +100,10 @@ export function parseSynonyms(
       ok: false,
       problems: parsed.error.issues.map((issue) => ({
         file: SYNONYMS_FILE,
-        reason: reasons.schema(issue.path.map((p) => (typeof p === 'number' ? `group ${p + 1}` : String(p))).join(' '), issue.message),
+        reason: reasons.schema(
+          issue.path.map((p) => (typeof p === 'number' ? `group ${p + 1}` : String(p))).join(' '),
+          issue.message,
+        ),
       })),
     };
   }
@@ -108,17 +119,25 @@ async function readKnowledgeFile(root: string, name: string): Promise<ReadResult
     if (info.isSymbolicLink()) {
       // A link is allowed only to a file inside the folder, so an edit cannot expose other files.
       const target = await realpath(full);
-      if (!isInside(root, target)) return { ok: false, problem: { file: name, reason: reasons.outsideFolder } };
+      if (!isInside(root, target))
+        return { ok: false, problem: { file: name, reason: reasons.outsideFolder } };
     } else if (!info.isFile()) {
       return { ok: false, problem: { file: name, reason: reasons.notAFile } };
     }
     const bytes = await readFile(full);
     if (bytes.length > knowledgeLimits.maxFileBytes) {
-      return { ok: false, problem: { file: name, reason: reasons.tooLarge(bytes.length, knowledgeLimits.maxFileBytes) } };
+      return {
+        ok: false,
+        problem: {
+          file: name,
+          reason: reasons.tooLarge(bytes.length, knowledgeLimits.maxFileBytes),
+        },
+      };
     }
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch (error) {
-    if (error instanceof TypeError) return { ok: false, problem: { file: name, reason: reasons.notUtf8 } };
+    if (error instanceof TypeError)
+      return { ok: false, problem: { file: name, reason: reasons.notUtf8 } };
     return { ok: false, problem: { file: name, reason: reasons.unreadable(errorText(error)) } };
   }
 }
@@ -130,6 +149,7 @@ export function isInside(root: string, target: string): boolean {
 }
 
 function errorText(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return error instanceof Error ? error.message : String(error);
 }

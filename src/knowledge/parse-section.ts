@@ -6,8 +6,7 @@ import { SECTION_LANGS, type Section, type SectionLang, type SectionText } from 
 
 /** The result of parsing one file: a section, or every problem found in it. */
 export type ParseResult =
-  | { ok: true; section: Section }
-  | { ok: false; problems: KnowledgeProblem[] };
+  { ok: true; section: Section } | { ok: false; problems: KnowledgeProblem[] };
 
 const FENCE = /^---\s*$/;
 // A language heading: "## zh-Hans: 标题". Anything shaped like a language tag counts, so that a
@@ -36,18 +35,28 @@ export function parseSection(file: string, source: string): ParseResult {
     return { ok: false, problems: [{ file, line: 1, reason: reasons.unclosedFrontMatter }] };
   }
 
+  // The body is checked even when the front matter is broken, so one check lists every problem.
   const front = parseFrontMatter(file, lines.slice(1, close).join('\n'), 2);
-  if (!front.ok) return front;
-  const { id, questions, keywords } = front.value;
-  const at = (line: number | undefined, reason: string): KnowledgeProblem =>
-    line === undefined ? { file, section: id, reason } : { file, line, section: id, reason };
+  if (!front.ok) problems.push(...front.problems);
+  const id = front.ok ? front.value.id : front.id;
+  const at = (line: number | undefined, reason: string): KnowledgeProblem => {
+    const problem: KnowledgeProblem = { file, reason };
+    if (line !== undefined) problem.line = line;
+    if (id !== undefined) problem.section = id;
+    return problem;
+  };
 
   const blocks: Block[] = [];
   for (let i = close + 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const heading = LANG_HEADING.exec(line);
     if (heading) {
-      blocks.push({ lang: heading[1] ?? '', title: (heading[2] ?? '').trim(), line: i + 1, bodyLines: [] });
+      blocks.push({
+        lang: heading[1] ?? '',
+        title: (heading[2] ?? '').trim(),
+        line: i + 1,
+        bodyLines: [],
+      });
     } else if (blocks.length > 0) {
       blocks[blocks.length - 1]?.bodyLines.push(line);
     } else if (line.trim() !== '') {
@@ -71,8 +80,8 @@ export function parseSection(file: string, source: string): ParseResult {
     texts[block.lang] = {
       title: block.title,
       body,
-      questions: questions[block.lang],
-      keywords: keywords?.[block.lang] ?? [],
+      questions: front.ok ? front.value.questions[block.lang] : [],
+      keywords: (front.ok ? front.value.keywords?.[block.lang] : undefined) ?? [],
     };
   }
   for (const lang of SECTION_LANGS) {
@@ -81,8 +90,8 @@ export function parseSection(file: string, source: string): ParseResult {
 
   const zh = texts['zh-Hans'];
   const en = texts.en;
-  if (problems.length > 0 || !zh || !en) return { ok: false, problems };
-  return { ok: true, section: { id, file, text: { 'zh-Hans': zh, en } } };
+  if (problems.length > 0 || !zh || !en || !front.ok) return { ok: false, problems };
+  return { ok: true, section: { id: front.value.id, file, text: { 'zh-Hans': zh, en } } };
 }
 
 function isSectionLang(lang: string): lang is SectionLang {
@@ -95,13 +104,16 @@ function parseFrontMatter(
   file: string,
   yamlText: string,
   firstLine: number,
-): { ok: true; value: FrontMatter } | { ok: false; problems: KnowledgeProblem[] } {
+):
+  | { ok: true; value: FrontMatter }
+  | { ok: false; problems: KnowledgeProblem[]; id: string | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
   if (doc.errors.length > 0) {
     return {
       ok: false,
+      id: undefined,
       problems: doc.errors.map((error) => ({
         file,
         line: lineOf(error.pos[0]),
@@ -114,16 +126,20 @@ function parseFrontMatter(
 
   const raw: unknown = doc.toJS();
   const section =
-    raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string' ? raw.id : undefined;
+    raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string'
+      ? raw.id
+      : undefined;
   return {
     ok: false,
+    id: section,
     problems: parsed.error.issues.map((issue) => {
       // Unknown keys are reported on their parent; point at the key itself when there is one.
-      const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-      const node = doc.getIn(keyPath as (string | number)[], true) as { range?: [number, number] } | undefined;
+      const keyPath =
+        issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+      const node = doc.getIn(keyPath as (string | number)[], true) as
+        { range?: [number, number] } | undefined;
       const parentNode = doc.getIn(issue.path.slice(0, -1) as (string | number)[], true) as
-        | { range?: [number, number] }
-        | undefined;
+        { range?: [number, number] } | undefined;
       const offset = node?.range?.[0] ?? findKeyOffset(yamlText, keyPath) ?? parentNode?.range?.[0];
       const problem: KnowledgeProblem = {
         file,
@@ -147,6 +163,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 function findKeyOffset(yamlText: string, path: readonly PropertyKey[]): number | undefined {
   const key = path[path.length - 1];
   if (typeof key !== 'string' || key === '') return undefined;
-  const match = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`, 'm').exec(yamlText);
+  const match = new RegExp(
+    `^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*:`,
+    'm',
+  ).exec(yamlText);
   return match?.index;
 }

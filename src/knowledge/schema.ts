@@ -2,12 +2,24 @@ import { z } from 'zod';
 
 const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty');
 const textList = (what: string) =>
-  z.array(text, { error: `${what} must be a list of text lines` }).max(200, `too many ${what}`);
+  z
+    .array(text, {
+      error: (issue) =>
+        issue.input === undefined
+          ? `is missing: add a list of ${what}`
+          : `${what} must be a list of text lines`,
+    })
+    .max(200, `too many ${what}`);
 
 const perLanguage = <T extends z.ZodType>(item: T) =>
   z.strictObject(
     { 'zh-Hans': item, en: item },
-    { error: 'must have a "zh-Hans" list and an "en" list' },
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is missing: add "zh-Hans" and "en" lists'
+          : 'must have a "zh-Hans" list and an "en" list',
+    },
   );
 
 /** The front matter of a section file. Strict: an unknown key is a typo the editor must see. */

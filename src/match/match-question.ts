@@ -2,7 +2,7 @@ import Fuse from 'fuse.js';
 import type { Lang, Section } from '../knowledge/types.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
-import type { FuzzyDoc, SearchIndex } from './search-index.js';
+import type { IndexedEntry, SearchIndex } from './search-index.js';
 import { isSingleHan, tokenize } from './tokenize.js';
 
 /** A section with the confidence that it answers the question, from 0 (no) to 1 (certainly). */
@@ -24,26 +24,55 @@ export interface MatchResult {
   lang: Lang;
 }
 
+/** How the evidence is weighed; exported so the tuning and the benchmark use the same numbers. */
+export interface ScoreWeights {
+  /** Share of the question's weight the section's vocabulary covers. */
+  coverage: number;
+  /** Cosine similarity with the section's nearest alternate question or title. */
+  similarity: number;
+  /** Fuse.js's fuzzy score of the section's fields. */
+  fuzzy: number;
+  /** Absolute evidence: the matched weight, saturating, so that long chatty questions count. */
+  evidence: number;
+  /** The matched weight at which evidence reaches 63%. */
+  evidenceScale: number;
+  /** A word the knowledge never uses counts as this share of the rarest known word. */
+  unknownShare: number;
+  /** A word found only in a section's body counts this much of one found in its questions. */
+  bodyShare: number;
+}
+
 /** Tuning of the matcher; the threshold is overridden from configuration. */
 export const matchDefaults = Object.freeze({
-  /** Tuned on the question sets: a score at or above it is an answer. */
-  threshold: 0.42,
+  /** A score at or above it is an answer. */
+  threshold: 0.43,
   maxAlternatives: 3,
   /** An alternative must reach this share of the threshold and be this close to the best. */
   alternativeFloor: 0.85,
   alternativeGap: 0.2,
   /** Sections scored exactly after the inverted index has pruned the rest. */
   candidateLimit: 40,
-  /** Sections Fuse.js ranks in the last step. */
-  fuzzyLimit: 8,
+  /** Sections Fuse.js ranks in the last step, and how many questions of each it reads. */
+  fuzzyLimit: 5,
+  fuzzyEntries: 3,
   /** Fuse.js scores a misspelt word up to this distance as the vocabulary word it resembles. */
   typoTolerance: 0.3,
+  weights: Object.freeze<ScoreWeights>({
+    coverage: 0.2,
+    similarity: 0.3,
+    fuzzy: 0.2,
+    evidence: 0.3,
+    evidenceScale: 4,
+    unknownShare: 0.4,
+    bodyShare: 0.3,
+  }),
 });
 
 export interface MatchOptions {
   threshold?: number;
   /** The language to assume when the text has no letters (emoji, digits). */
   fallbackLang?: Lang;
+  weights?: ScoreWeights;
 }
 
 interface QueryTerm {
@@ -51,68 +80,99 @@ interface QueryTerm {
   weight: number;
 }
 
-const FUZZY_WEIGHTS = { coverage: 0.4, similarity: 0.4, fuzzy: 0.2 } as const;
-
 /**
- * Finds the section that answers `question`. The score blends three views, each 0..1: how much
- * of the question the section's vocabulary covers (weighted by rarity), how close the question is
- * to the section's nearest alternate question, and Fuse.js's fuzzy ranking of the finalists.
+ * Finds the section that answers `question`. The score blends views that are each 0..1: how
+ * much of the question the section's vocabulary covers (weighted by rarity), how much matched
+ * evidence there is at all, how close the question is to the section's nearest alternate
+ * question, and Fuse.js's fuzzy ranking of the finalists.
  */
-export function matchQuestion(index: SearchIndex, question: string, options: MatchOptions = {}): MatchResult {
+export function matchQuestion(
+  index: SearchIndex,
+  question: string,
+  options: MatchOptions = {},
+): MatchResult {
   const threshold = options.threshold ?? matchDefaults.threshold;
+  const w = options.weights ?? matchDefaults.weights;
   const lang = detectLanguage(question, options.fallbackLang);
   const normalized = normalizeText(question);
-  const terms = queryTerms(index, normalized);
-  const none: MatchResult = { section: undefined, score: 0, best: undefined, alternatives: [], lang };
+  const terms = queryTerms(index, normalized, w.unknownShare);
+  const none: MatchResult = {
+    section: undefined,
+    score: 0,
+    best: undefined,
+    alternatives: [],
+    lang,
+  };
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   if (totalWeight === 0) return none;
 
-  const coverage = new Map<number, number>();
+  const strong = new Map<number, number>();
+  const weak = new Map<number, number>();
   for (const { id, weight } of terms) {
     if (id === undefined) continue;
-    for (const s of index.strongPostings[id] ?? []) coverage.set(s, (coverage.get(s) ?? 0) + weight);
-    for (const s of index.weakPostings[id] ?? []) coverage.set(s, (coverage.get(s) ?? 0) + weight * 0.5);
+    const sections = index.strongPostings[id] ?? [];
+    const strength = index.strongStrength[id];
+    sections.forEach((s, i) => strong.set(s, (strong.get(s) ?? 0) + weight * (strength?.[i] ?? 1)));
+    for (const s of index.weakPostings[id] ?? []) weak.set(s, (weak.get(s) ?? 0) + weight);
   }
-  if (coverage.size === 0) return none;
+  const matched = new Map<number, number>();
+  for (const [s, x] of strong) matched.set(s, x);
+  for (const [s, x] of weak) matched.set(s, (matched.get(s) ?? 0) + x * w.bodyShare);
+  if (matched.size === 0) return none;
 
   const queryWeights = new Map<number, number>();
   for (const { id, weight } of terms) if (id !== undefined) queryWeights.set(id, weight);
   const queryNorm = Math.sqrt(terms.reduce((sum, t) => sum + t.weight ** 2, 0));
 
-  const candidates = topBy([...coverage], ([, c]) => c, matchDefaults.candidateLimit).map(([s, c]) => {
-    const lexical = { section: s, coverage: c / totalWeight, similarity: bestSimilarity(index, s, queryWeights, queryNorm) };
-    return { ...lexical, prelim: (lexical.coverage + lexical.similarity) / 2 };
-  });
+  const candidates = topBy([...matched], ([, m]) => m, matchDefaults.candidateLimit).map(
+    ([s, m]) => {
+      const coverage = m / totalWeight;
+      const near = similarity(index, s, queryWeights, queryNorm);
+      const evidence = 1 - Math.exp(-(strong.get(s) ?? 0) / w.evidenceScale);
+      return {
+        section: s,
+        coverage,
+        similarity: near.best,
+        nearest: near.nearest,
+        evidence,
+        prelim: coverage + near.best + evidence,
+      };
+    },
+  );
   const finalists = topBy(candidates, (c) => c.prelim, matchDefaults.fuzzyLimit);
-  const fuzzy = fuzzyScores(index, finalists.map((f) => f.section), normalized);
+  const fuzzy = fuzzyScores(index, finalists, normalized);
 
-  if (process.env.MATCH_DEBUG) {
-    for (const f of finalists) console.error(index.sections[f.section]?.id, f.coverage.toFixed(3), f.similarity.toFixed(3), (fuzzy.get(f.section) ?? 0).toFixed(3));
-  }
   const ranked = finalists
     .map((f) => ({
       section: index.sections[f.section] as Section,
       score: round(
-        FUZZY_WEIGHTS.coverage * f.coverage +
-          FUZZY_WEIGHTS.similarity * f.similarity +
-          FUZZY_WEIGHTS.fuzzy * (fuzzy.get(f.section) ?? 0),
+        w.coverage * f.coverage +
+          w.similarity * f.similarity +
+          w.evidence * f.evidence +
+          w.fuzzy * (fuzzy.get(f.section) ?? 0),
       ),
     }))
     .sort((a, b) => b.score - a.score);
 
   const best = ranked[0];
   if (!best) return none;
-  const floor = Math.max(threshold * matchDefaults.alternativeFloor, best.score - matchDefaults.alternativeGap);
+  const floor = Math.max(
+    threshold * matchDefaults.alternativeFloor,
+    best.score - matchDefaults.alternativeGap,
+  );
   return {
     section: best.score >= threshold ? best.section : undefined,
     score: best.score,
     best,
-    alternatives: ranked.slice(1).filter((r) => r.score >= floor).slice(0, matchDefaults.maxAlternatives),
+    alternatives: ranked
+      .slice(1)
+      .filter((r) => r.score >= floor)
+      .slice(0, matchDefaults.maxAlternatives),
     lang,
   };
 }
 
-function queryTerms(index: SearchIndex, normalized: string): QueryTerm[] {
+function queryTerms(index: SearchIndex, normalized: string, unknownShare: number): QueryTerm[] {
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const token of tokenize(normalized, index.concepts)) {
@@ -124,7 +184,7 @@ function queryTerms(index: SearchIndex, normalized: string): QueryTerm[] {
       continue;
     }
     const corrected = correctTypo(index, token);
-    const unknown = isSingleHan(token) ? index.unknownWeight * 0.5 : index.unknownWeight;
+    const unknown = index.unknownWeight * unknownShare * (isSingleHan(token) ? 0.5 : 1);
     terms.push(corrected ?? { id: undefined, weight: unknown });
   }
   return terms;
@@ -141,33 +201,70 @@ function correctTypo(index: SearchIndex, token: string): QueryTerm | undefined {
   return { id, weight: (index.weights[id] ?? 0) * (1 - hit.score) };
 }
 
-function bestSimilarity(index: SearchIndex, section: number, query: Map<number, number>, queryNorm: number): number {
-  let best = 0;
+interface Similarity {
+  best: number;
+  /** The section's entries closest to the question, best first, for Fuse.js to rank. */
+  nearest: IndexedEntry[];
+}
+
+function similarity(
+  index: SearchIndex,
+  section: number,
+  query: Map<number, number>,
+  queryNorm: number,
+): Similarity {
+  const scored: { entry: IndexedEntry; cosine: number }[] = [];
   for (const entry of index.entries[section] ?? []) {
     let dot = 0;
     for (const id of entry.tokens) {
       const weight = query.get(id);
       if (weight !== undefined) dot += weight * (index.weights[id] ?? 0);
     }
-    if (dot > 0 && entry.norm > 0) best = Math.max(best, dot / (queryNorm * entry.norm));
+    if (dot > 0 && entry.norm > 0) scored.push({ entry, cosine: dot / (queryNorm * entry.norm) });
   }
-  return Math.min(best, 1);
+  scored.sort((a, b) => b.cosine - a.cosine);
+  return {
+    best: Math.min(scored[0]?.cosine ?? 0, 1),
+    nearest: scored.slice(0, matchDefaults.fuzzyEntries).map((s) => s.entry),
+  };
 }
 
 const FUSE_KEYS = [
   { name: 'questions', weight: 3 },
   { name: 'titles', weight: 2 },
   { name: 'keywords', weight: 2 },
-  { name: 'body', weight: 0.5 },
 ];
 
-function fuzzyScores(index: SearchIndex, sections: number[], normalized: string): Map<number, number> {
-  const docs = sections.map((s) => index.fuzzyDocs[s]).filter((d): d is FuzzyDoc => d !== undefined);
-  const fuse = new Fuse(docs, { keys: FUSE_KEYS, includeScore: true, ignoreLocation: true, threshold: 0.6 });
+/**
+ * Fuse.js ranks the finalists on their nearest alternate questions, titles and keywords. It
+ * sees only those few short fields: bitap over every body of every finalist would cost more
+ * than the rest of the matcher, and the body already counts in the coverage.
+ */
+function fuzzyScores(
+  index: SearchIndex,
+  finalists: readonly { section: number; nearest: IndexedEntry[] }[],
+  normalized: string,
+): Map<number, number> {
+  const docs = finalists.map(({ section, nearest }) => ({
+    section,
+    questions: nearest.filter((e) => !e.isTitle).map((e) => e.text),
+    titles: (index.entries[section] ?? []).filter((e) => e.isTitle).map((e) => e.text),
+    keywords: index.keywords[section] ?? '',
+  }));
+  const fuse = new Fuse(docs, {
+    keys: FUSE_KEYS,
+    includeScore: true,
+    ignoreLocation: true,
+    threshold: 0.6,
+  });
   const scores = new Map<number, number>();
-  for (const hit of fuse.search(normalized)) scores.set(hit.item.section, 1 - (hit.score ?? 1));
+  for (const hit of fuse.search(normalized.slice(0, FUZZY_PATTERN_CHARS)))
+    scores.set(hit.item.section, 1 - (hit.score ?? 1));
   return scores;
 }
+
+// One bitap word: Fuse.js splits longer patterns into 32-character chunks and pays for each.
+const FUZZY_PATTERN_CHARS = 32;
 
 function topBy<T>(items: T[], key: (item: T) => number, limit: number): T[] {
   return items.sort((a, b) => key(b) - key(a)).slice(0, limit);

@@ -26,7 +26,9 @@ export function normalizeText(raw: string): string {
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(text.toLowerCase());
   text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
-  text = text.replace(PUNCTUATION, (match) => (/[-']/u.test(match) && match.length === 1 ? match : ' '));
+  text = text.replace(PUNCTUATION, (match) =>
+    /[-']/u.test(match) && match.length === 1 ? match : ' ',
+  );
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
   text = text.replace(HAN_SPACING, '');
   return text.replace(/\s+/gu, ' ').trim().slice(0, MAX_QUESTION_CHARS);

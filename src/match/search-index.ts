@@ -2,23 +2,23 @@ import Fuse from 'fuse.js';
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { SECTION_LANGS } from '../knowledge/types.js';
 import { normalizeText } from './normalize.js';
-import { CONCEPT_PREFIX, createConceptFinder, isSingleHan, tokenize, type ConceptFinder } from './tokenize.js';
+import {
+  CONCEPT_PREFIX,
+  createConceptFinder,
+  isSingleHan,
+  tokenize,
+  type ConceptFinder,
+} from './tokenize.js';
 
 /** One alternate question or title, as the matcher compares it with a user's question. */
 export interface IndexedEntry {
+  /** The normalised text, for Fuse.js. */
+  text: string;
+  isTitle: boolean;
   /** Token ids, unique. */
   tokens: Int32Array;
   /** Euclidean norm of the entry's weighted token vector, cached for cosine similarity. */
   norm: number;
-}
-
-/** What Fuse.js ranks for one section: its normalised text by field. */
-export interface FuzzyDoc {
-  section: number;
-  questions: string[];
-  titles: string[];
-  keywords: string[];
-  body: string[];
 }
 
 /**
@@ -31,17 +31,26 @@ export interface SearchIndex {
   tokenIds: ReadonlyMap<string, number>;
   /** Per token id: its weight (inverse section frequency, softened for single characters). */
   weights: Float64Array;
-  /** The weight an unseen token counts with: as informative as the rarest known one. */
+  /** The weight of an unseen token before `unknownShare`: that of the rarest known one. */
   unknownWeight: number;
   /** Per token id: the sections whose questions, titles or keywords contain it. */
   strongPostings: readonly Int32Array[];
+  /**
+   * Parallel to `strongPostings`: how firmly the token belongs to that section, 0..1. A word of
+   * the title or keywords belongs fully; a word in one alternate question out of many, less.
+   */
+  strongStrength: readonly Float32Array[];
   /** Per token id: the sections whose body alone contains it. */
   weakPostings: readonly Int32Array[];
   entries: readonly (readonly IndexedEntry[])[];
-  fuzzyDocs: readonly FuzzyDoc[];
+  /** Per section: its keywords, normalised and joined, for Fuse.js. */
+  keywords: readonly string[];
   /** Latin vocabulary, for correcting misspelt words with Fuse.js. */
   vocabulary: Fuse<string>;
 }
+
+// A word used by this many alternate questions belongs to a section as firmly as a title word.
+const TITLE_COUNT = 3;
 
 /** Builds the {@link SearchIndex} of a knowledge base. Pure and deterministic. */
 export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
@@ -56,49 +65,55 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
     return id;
   };
   const strong: number[][] = [];
+  const strength: number[][] = [];
   const weak: number[][] = [];
-  const entryTokens: number[][][] = [];
-  const fuzzyDocs: FuzzyDoc[] = [];
+  const rawEntries: { text: string; isTitle: boolean; ids: number[] }[][] = [];
+  const keywords: string[] = [];
 
   knowledge.sections.forEach((section, index) => {
-    const strongSet = new Set<number>();
-    const weakSet = new Set<number>();
-    const entries: number[][] = [];
-    const doc: FuzzyDoc = { section: index, questions: [], titles: [], keywords: [], body: [] };
+    // Per token: how many questions use it; title and keyword words count as TITLE_COUNT.
+    const uses = new Map<number, number>();
+    const inBody = new Set<number>();
+    const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
+    const keywordTexts: string[] = [];
     for (const lang of SECTION_LANGS) {
       const text = section.text[lang];
       for (const line of [text.title, ...text.questions]) {
+        const isTitle = line === text.title;
         const normalized = normalizeText(line);
         const ids = [...new Set(tokenize(normalized, concepts).map(idOf))];
-        ids.forEach((id) => strongSet.add(id));
-        if (ids.length > 0) entries.push(ids);
-        (line === text.title ? doc.titles : doc.questions).push(normalized);
+        for (const id of ids)
+          uses.set(id, isTitle ? TITLE_COUNT + (uses.get(id) ?? 0) : (uses.get(id) ?? 0) + 1);
+        if (ids.length > 0) entries.push({ text: normalized, isTitle, ids });
       }
       for (const keyword of text.keywords) {
         const normalized = normalizeText(keyword);
-        tokenize(normalized, concepts).forEach((t) => strongSet.add(idOf(t)));
-        doc.keywords.push(normalized);
+        for (const token of tokenize(normalized, concepts)) uses.set(idOf(token), TITLE_COUNT);
+        keywordTexts.push(normalized);
       }
-      const body = normalizeText(stripMarkdown(text.body));
-      tokenize(body, concepts).forEach((t) => weakSet.add(idOf(t)));
-      doc.body.push(body);
+      for (const token of tokenize(normalizeText(stripMarkdown(text.body)), concepts))
+        inBody.add(idOf(token));
     }
-    for (const id of weakSet) {
-      if (!strongSet.has(id)) (weak[id] ??= []).push(index);
+    for (const [id, count] of uses) {
+      (strong[id] ??= []).push(index);
+      (strength[id] ??= []).push(Math.min(1, 0.6 + (0.4 * count) / TITLE_COUNT));
     }
-    for (const id of strongSet) (strong[id] ??= []).push(index);
-    entryTokens.push(entries);
-    fuzzyDocs.push(doc);
+    for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
+    rawEntries.push(entries);
+    keywords.push(keywordTexts.join(' '));
   });
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
+  const maxIdf = Math.log(1 + sectionCount);
   const weights = new Float64Array(tokenIds.size);
   for (const [token, id] of tokenIds) {
     const df = (strong[id]?.length ?? 0) + (weak[id]?.length ?? 0);
-    weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), Math.log(1 + sectionCount));
+    weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
-  const entries = entryTokens.map((list) =>
-    list.map((ids) => ({
+  const entries = rawEntries.map((list) =>
+    list.map(({ text, isTitle, ids }) => ({
+      text,
+      isTitle,
       tokens: Int32Array.from(ids),
       norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
     })),
@@ -110,11 +125,16 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
     concepts,
     tokenIds,
     weights,
-    unknownWeight: Math.log(1 + sectionCount),
-    strongPostings: Array.from({ length: tokenIds.size }, (_, id) => Int32Array.from(strong[id] ?? [])),
+    unknownWeight: maxIdf,
+    strongPostings: Array.from({ length: tokenIds.size }, (_, id) =>
+      Int32Array.from(strong[id] ?? []),
+    ),
+    strongStrength: Array.from({ length: tokenIds.size }, (_, id) =>
+      Float32Array.from(strength[id] ?? []),
+    ),
     weakPostings: Array.from({ length: tokenIds.size }, (_, id) => Int32Array.from(weak[id] ?? [])),
     entries,
-    fuzzyDocs,
+    keywords,
     vocabulary: new Fuse(latinWords, { includeScore: true, threshold: 0.3, ignoreLocation: true }),
   };
 }
