@@ -18,8 +18,23 @@ export interface ComposedReply {
   sectionId: string | undefined;
 }
 
-/** Callback data prefixes; the bot's callback handler dispatches on them. */
-export const CALLBACK = Object.freeze({ show: 's:', topics: 't:' });
+const LANG_CODES: Readonly<Record<Lang, string>> = { en: 'e', 'zh-Hans': 's', 'zh-Hant': 't' };
+
+/**
+ * Callback data of a "show this section" button: `s:<lang>:<id>`. The language rides along so
+ * that the section opens in the language of the question, whoever presses the button.
+ */
+export function showSectionData(id: string, lang: Lang): string {
+  return `s:${LANG_CODES[lang]}:${id}`;
+}
+
+/** Reads {@link showSectionData}; undefined for anything else (old or forged buttons). */
+export function parseShowSectionData(data: string): { id: string; lang: Lang } | undefined {
+  const match = /^s:([est]):([a-z0-9-]{1,60})$/.exec(data);
+  if (!match) return undefined;
+  const lang = (Object.keys(LANG_CODES) as Lang[]).find((l) => LANG_CODES[l] === match[1]);
+  return lang && match[2] ? { id: match[2], lang } : undefined;
+}
 
 /** Renders one section as HTML messages: bold title, then the body, split to fit Telegram. */
 export function renderSection(section: Section, lang: Lang): string[] {
@@ -31,7 +46,7 @@ export function renderSection(section: Section, lang: Lang): string[] {
 }
 
 function sectionButton(section: Section, lang: Lang): ReplyButton[] {
-  return [{ text: sectionText(section, lang).title, data: CALLBACK.show + section.id }];
+  return [{ text: sectionText(section, lang).title, data: showSectionData(section.id, lang) }];
 }
 
 /** The topic list as one button per section. */

@@ -29,7 +29,7 @@ export const sectionFrontMatterSchema = z.strictObject(
       .string({ error: 'id is required' })
       // Deep links carry the id as the /start payload, which allows only these characters.
       .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id must be lower-case letters and digits joined by "-"')
-      // 60 leaves room for the callback prefix within Telegram's 64-byte callback data.
+      // Leaves room for the "s:e:" button prefix within Telegram's 64-byte callback data.
       .max(60, 'id must be at most 60 characters'),
     keywords: perLanguage(textList('keywords')).optional(),
     questions: perLanguage(textList('questions').min(1, 'needs at least one question')),

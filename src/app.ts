@@ -1,0 +1,153 @@
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { Config } from './config.js';
+import { createBot } from './bot/create-bot.js';
+import { registerCommands } from './bot/commands.js';
+import type { BotDeps, BotSettings } from './bot/deps.js';
+import { createWebhookServer } from './bot/webhook-server.js';
+import { formatProblem } from './knowledge/errors.js';
+import type { KnowledgeStore } from './knowledge/store.js';
+import type { Logger } from './logger.js';
+
+/** The update kinds the bot handles; everything else Telegram need not send. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
+
+/** Takes the bot's settings out of the configuration. */
+export function botSettings(config: Config): BotSettings {
+  return {
+    adminIds: config.ADMIN_IDS,
+    anonymousAdminChatIds: config.ANONYMOUS_ADMIN_CHAT_IDS,
+    threshold: config.MATCH_THRESHOLD,
+    groupAutoAnswer: config.GROUP_AUTO_ANSWER,
+    groupAutoThreshold: config.GROUP_AUTO_THRESHOLD,
+    groupAutoPerMinute: config.GROUP_AUTO_PER_MINUTE,
+    groupMessagesPerMinute: config.GROUP_MESSAGES_PER_MINUTE,
+    userMessagesPerSecond: config.USER_MESSAGES_PER_SECOND,
+  };
+}
+
+/** A clear reason for a start-up failure, for the one line printed before exiting. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** A running bot: `stop` finishes every accepted update, then returns. */
+export interface RunningBot {
+  stop(): Promise<void>;
+  /** Settles when the bot stops by itself (a fatal error such as a polling conflict). */
+  stopped: Promise<void>;
+}
+
+/** Reloads the knowledge and logs the outcome; used by SIGHUP. */
+export async function reloadAndLog(store: KnowledgeStore, logger: Logger): Promise<void> {
+  const outcome = await store.reload();
+  if (outcome.ok)
+    logger.info(
+      { ...outcome.diff, ms: outcome.ms, version: outcome.version },
+      'knowledge reloaded',
+    );
+  else
+    logger.warn(
+      { errors: outcome.error.problems.map(formatProblem) },
+      'knowledge reload rejected; previous version kept',
+    );
+}
+
+/**
+ * Connects to Telegram and starts receiving updates by long polling or webhook, as configured.
+ */
+export async function startBot(config: Config, deps: BotDeps, token: string): Promise<RunningBot> {
+  const { logger } = deps;
+  // The newest update handled, to confirm to Telegram after stopping: the runner does not, and
+  // an unconfirmed update would be answered again after a restart.
+  let lastUpdateId: number | undefined;
+  const bot = createBot(token, deps, {
+    ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
+    onUpdateHandled: (id) => (lastUpdateId = Math.max(lastUpdateId ?? id, id)),
+  });
+  try {
+    await bot.init();
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 401) {
+      throw new StartupError(
+        'Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather',
+      );
+    }
+    if (error instanceof HttpError)
+      throw new StartupError(`Cannot reach the Bot API: ${String(error.error)}`);
+    throw error;
+  }
+  await registerCommands(bot.api, deps.settings.adminIds, logger);
+
+  if (config.MODE === 'webhook') {
+    const url = new URL(config.WEBHOOK_URL ?? '');
+    const server = createWebhookServer(bot, {
+      path: url.pathname,
+      secretToken: config.WEBHOOK_SECRET ?? '',
+      logger,
+      health: () => ({ knowledgeVersion: deps.store.current.version }),
+    });
+    const port = await server.listen(config.PORT, config.HOST);
+    await bot.api.setWebhook(url.href, {
+      secret_token: config.WEBHOOK_SECRET ?? '',
+      allowed_updates: ALLOWED_UPDATES,
+    });
+    logger.info(
+      { bot: bot.botInfo.username, port, path: url.pathname },
+      'webhook server listening',
+    );
+    let resolveStopped: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    return {
+      stopped,
+      stop: async () => {
+        await server.close();
+        resolveStopped();
+      },
+    };
+  }
+
+  await bot.api.deleteWebhook();
+  await checkNoOtherPoller(bot.api);
+  const runner: RunnerHandle = run(bot, {
+    runner: {
+      fetch: { allowed_updates: ALLOWED_UPDATES },
+      silent: true,
+      maxRetryTime: 15 * 60_000,
+    },
+  });
+  logger.info({ bot: bot.botInfo.username }, 'polling for updates');
+  const stopped = (runner.task() ?? Promise.resolve()).catch((error: unknown) => {
+    if (error instanceof GrammyError && error.error_code === 409) {
+      throw new StartupError(
+        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
+      );
+    }
+    throw error;
+  });
+  return {
+    stopped,
+    stop: async () => {
+      if (runner.isRunning()) await runner.stop();
+      if (lastUpdateId !== undefined) {
+        await bot.api
+          .getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 })
+          .catch(() => undefined);
+      }
+    },
+  };
+}
+
+// Asks for updates without confirming any: only another poller makes this fail, with 409.
+async function checkNoOtherPoller(api: Api): Promise<void> {
+  try {
+    await api.getUpdates({ limit: 1, timeout: 0 });
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 409) {
+      throw new StartupError(
+        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
+      );
+    }
+    throw error;
+  }
+}

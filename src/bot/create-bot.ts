@@ -1,0 +1,79 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { limit } from '@grammyjs/ratelimiter';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { userLang, type BotContext } from './context.js';
+import type { BotDeps } from './deps.js';
+import { adminFeature } from './features/admin.js';
+import { groupQuestionsFeature } from './features/group-questions.js';
+import { privateQuestionsFeature } from './features/private-questions.js';
+import { topicsFeature } from './features/topics.js';
+import { welcomeFeature } from './features/welcome.js';
+import { dedupeUpdates } from './middlewares/dedupe-updates.js';
+import { errorHandler } from './middlewares/error-handler.js';
+import { groupPace } from './middlewares/group-pace.js';
+import { repliesFor } from './replies.js';
+
+export interface CreateBotOptions {
+  /** A self-hosted Bot API server (or the test server) instead of Telegram's. */
+  apiRoot?: string;
+  /** Skips `getMe` at start; tests and the console chat know who the bot is. */
+  botInfo?: UserFromGetMe;
+  /** Told the id of every update once its handling has finished, successfully or not. */
+  onUpdateHandled?: (updateId: number) => void;
+}
+
+/**
+ * Wires the bot: API transformers, then middleware in the order an update meets it. Every
+ * capability is a feature file; this function only decides the order.
+ */
+export function createBot(
+  token: string,
+  deps: BotDeps,
+  options: CreateBotOptions = {},
+): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), timeoutSeconds: 60 },
+  });
+
+  // Outgoing calls: keep groups under their pace, and honour every 429's retry_after.
+  bot.api.config.use(groupPace(deps.settings.groupMessagesPerMinute));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 }));
+
+  // Incoming updates: one at a time per chat, each once, no flood from a single user.
+  const onHandled = options.onUpdateHandled;
+  if (onHandled) {
+    bot.use(async (ctx, next) => {
+      try {
+        await next();
+      } finally {
+        onHandled(ctx.update.update_id);
+      }
+    });
+  }
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(dedupeUpdates());
+  bot.use(
+    limit<BotContext, never>({
+      timeFrame: 1000,
+      limit: deps.settings.userMessagesPerSecond,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      onLimitExceeded: async (ctx) => {
+        deps.logger.warn({ user: ctx.from?.id, chat: ctx.chat?.id }, 'user rate limit exceeded');
+        if (ctx.chat?.type === 'private')
+          await ctx.reply(repliesFor(userLang(ctx)).tooFast).catch(() => undefined);
+      },
+    }),
+  );
+
+  bot.use(welcomeFeature(deps));
+  bot.use(topicsFeature(deps));
+  bot.use(adminFeature(deps));
+  bot.use(privateQuestionsFeature(deps));
+  bot.use(groupQuestionsFeature(deps));
+
+  bot.catch(errorHandler(deps.logger));
+  return bot;
+}

@@ -1,0 +1,71 @@
+import { Composer } from 'grammy';
+import { looksLikeQuestion } from '../../match/question-shape.js';
+import { answerQuestion } from '../answer-question.js';
+import { userLang, type BotContext } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { RateWindow } from '../rate-window.js';
+import { repliesFor } from '../replies.js';
+import { sendHtmlMessages } from '../send.js';
+
+/** True when the message @mentions this bot, by username or as a text mention. */
+export function mentionsBot(ctx: BotContext): boolean {
+  const msg = ctx.msg;
+  const text = msg?.text ?? msg?.caption ?? '';
+  const username = `@${ctx.me.username}`.toLowerCase();
+  const entities = msg?.entities ?? msg?.caption_entities ?? [];
+  return entities.some(
+    (e) =>
+      (e.type === 'mention' &&
+        text.slice(e.offset, e.offset + e.length).toLowerCase() === username) ||
+      (e.type === 'text_mention' && e.user.id === ctx.me.id),
+  );
+}
+
+/** True when the message replies to one of this bot's messages. */
+export function repliesToBot(ctx: BotContext): boolean {
+  return ctx.msg?.reply_to_message?.from?.id === ctx.me.id;
+}
+
+/**
+ * Q&A in groups and supergroups. The bot speaks only when addressed: `/ask …`, an @mention, or
+ * a reply to one of its messages; its answer is threaded under the question. With
+ * GROUP_AUTO_ANSWER it also answers unaddressed questions, but only confident matches and only a
+ * few per group per minute, so it never takes over a conversation.
+ */
+export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const group = composer.chatType(['group', 'supergroup']);
+  const autoBudget = new RateWindow(deps.settings.groupAutoPerMinute, 60_000);
+
+  group.command('ask', async (ctx) => {
+    const question = ctx.match.trim();
+    if (question === '') {
+      await sendHtmlMessages(ctx, [repliesFor(userLang(ctx)).emptyQuestion], {
+        replyTo: ctx.msg.message_id,
+      });
+      return;
+    }
+    await answerQuestion(ctx, deps, question, { inGroup: true, replyTo: ctx.msg.message_id });
+  });
+
+  group.on('message:text', async (ctx, next) => {
+    const text = ctx.msg.text;
+    if (text.startsWith('/')) return next();
+    if (mentionsBot(ctx) || repliesToBot(ctx)) {
+      await answerQuestion(ctx, deps, text, { inGroup: true, replyTo: ctx.msg.message_id });
+      return;
+    }
+    const { groupAutoAnswer, groupAutoThreshold } = deps.settings;
+    if (!groupAutoAnswer || !looksLikeQuestion(text)) return next();
+    await answerQuestion(ctx, deps, text, {
+      inGroup: true,
+      replyTo: ctx.msg.message_id,
+      shouldReply: (result) =>
+        result.section !== undefined &&
+        result.score >= groupAutoThreshold &&
+        autoBudget.tryTake(ctx.chat.id),
+    });
+  });
+
+  return composer;
+}

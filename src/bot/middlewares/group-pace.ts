@@ -1,0 +1,42 @@
+import type { Transformer } from 'grammy';
+import { RateWindow } from '../rate-window.js';
+
+// Methods that put a new message into a chat; edits and callback answers do not count.
+const SENDING = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendSticker',
+  'sendAnimation',
+  'sendVideo',
+  'sendAudio',
+  'sendVoice',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+]);
+
+/**
+ * An API transformer that keeps every group under `perMinute` messages a minute by delaying
+ * sends, never dropping them. Private chats are not paced: Telegram's per-chat limit there is
+ * far above what one person's questions need, and any 429 is still honoured by auto-retry.
+ */
+export function groupPace(
+  perMinute: number,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Transformer {
+  const window = new RateWindow(perMinute, 60_000);
+  return async (prev, method, payload, signal) => {
+    const chatId =
+      SENDING.has(method) && payload && 'chat_id' in payload ? payload.chat_id : undefined;
+    // Group and channel ids are negative; @usernames address public groups and channels.
+    const paced = (typeof chatId === 'number' && chatId < 0) || typeof chatId === 'string';
+    if (paced) {
+      const slot = window.nextSlot(chatId);
+      window.record(chatId, slot);
+      const wait = slot - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+    return prev(method, payload, signal);
+  };
+}

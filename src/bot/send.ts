@@ -1,0 +1,57 @@
+import { GrammyError, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { ReplyButton } from './answer.js';
+import type { BotContext } from './context.js';
+import { htmlToPlain } from './render.js';
+
+/** Turns reply buttons into an inline keyboard, one row per button row. */
+export function toKeyboard(rows: readonly ReplyButton[][]): InlineKeyboard | undefined {
+  if (rows.length === 0) return undefined;
+  return InlineKeyboard.from(
+    rows.map((row) => row.map((b) => InlineKeyboard.text(b.text, b.data))),
+  );
+}
+
+export interface SendOptions {
+  /** The message to thread the first part under (groups). */
+  replyTo?: number;
+  buttons?: readonly ReplyButton[][];
+}
+
+/**
+ * Sends HTML messages in order, with the buttons under the last one. Should Telegram still
+ * reject the markup, the same text goes out as plain text: an answer is never lost to
+ * formatting.
+ */
+export async function sendHtmlMessages(
+  ctx: BotContext,
+  messages: readonly string[],
+  options: SendOptions = {},
+): Promise<Message.TextMessage[]> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return [];
+  const sent: Message.TextMessage[] = [];
+  for (const [i, html] of messages.entries()) {
+    const last = i === messages.length - 1;
+    const other = {
+      link_preview_options: { is_disabled: true },
+      ...(i === 0 && options.replyTo !== undefined
+        ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+        : {}),
+      ...(last && options.buttons ? { reply_markup: toKeyboard(options.buttons) } : {}),
+    };
+    try {
+      sent.push(await ctx.api.sendMessage(chatId, html, { ...other, parse_mode: 'HTML' }));
+    } catch (error) {
+      if (!(
+        error instanceof GrammyError &&
+        error.error_code === 400 &&
+        /parse entities/i.test(error.description)
+      )) {
+        throw error;
+      }
+      sent.push(await ctx.api.sendMessage(chatId, htmlToPlain(html), other));
+    }
+  }
+  return sent;
+}

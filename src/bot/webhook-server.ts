@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { webhookCallback, type Bot } from 'grammy';
+import type { Logger } from '../logger.js';
+import type { BotContext } from './context.js';
+
+export interface WebhookServerOptions {
+  /** The path Telegram posts to, taken from WEBHOOK_URL. */
+  path: string;
+  secretToken: string;
+  logger: Logger;
+  /** Reported by GET /healthz. */
+  health?: () => Record<string, unknown>;
+}
+
+/** A webhook server that can be closed after every request it accepted has been answered. */
+export interface WebhookServer {
+  server: Server;
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting, waits for in-flight updates to finish, then closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the bot's webhook on node:http: POST to the webhook path with Telegram's secret
+ * header (anything else gets 401 from grammY and does nothing), and GET /healthz for probes.
+ */
+export function createWebhookServer(
+  bot: Bot<BotContext>,
+  options: WebhookServerOptions,
+): WebhookServer {
+  const handleUpdate = webhookCallback(bot, 'http', {
+    secretToken: options.secretToken,
+    // Telegram resends an update it got no answer for; answering late beats answering twice.
+    onTimeout: 'return',
+    timeoutMilliseconds: 55_000,
+  });
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: true, ...options.health?.() }));
+      return;
+    }
+    if (req.method !== 'POST' || url.pathname !== options.path) {
+      res.writeHead(404).end();
+      return;
+    }
+    inFlight++;
+    handleUpdate(req, res)
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, 'webhook request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

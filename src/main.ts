@@ -1,0 +1,57 @@
+import { StartupError, botSettings, reloadAndLog, startBot } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { runConsoleChat } from './cli/console-chat.js';
+import { KnowledgeError } from './knowledge/errors.js';
+import { KnowledgeStore } from './knowledge/store.js';
+import { createLogger, redactSecrets } from './logger.js';
+
+// Side effects only: read the configuration, load the knowledge, wire, start, shut down.
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET].filter((s): s is string => !!s);
+  const logger = createLogger(config.LOG_LEVEL, { secrets });
+  const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
+  const { knowledge } = store.current;
+  logger.info(
+    { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },
+    'knowledge loaded',
+  );
+  const deps = { store, logger, settings: botSettings(config) };
+  process.on('SIGHUP', () => void reloadAndLog(store, logger));
+
+  if (!config.BOT_TOKEN) {
+    await runConsoleChat(deps);
+    return;
+  }
+
+  const bot = await startBot(config, deps, config.BOT_TOKEN);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing the answers in progress');
+    await bot.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await bot.stopped;
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof StartupError;
+  if (error instanceof KnowledgeError)
+    console.error(`The knowledge cannot be loaded:\n${error.message}`);
+  else
+    console.error(
+      redactSecrets(
+        known
+          ? (error as Error).message
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error),
+      ),
+    );
+  process.exit(1);
+});
