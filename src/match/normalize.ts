@@ -17,11 +17,13 @@ const PUNCTUATION = /[\p{P}\p{S}]+/gu;
 export const MAX_QUESTION_CHARS = 500;
 
 /**
- * Brings a question to the form the index is built in: NFKC (full-width → half-width), lower
+ * Brings a question to the form the index is built in (questions are cut at
+ * {@link MAX_QUESTION_CHARS}; the index passes no limit for section bodies): NFKC (full-width → half-width), lower
  * case, Simplified script, without bot commands, @mentions, filler words and punctuation.
  */
-export function normalizeText(raw: string): string {
-  let text = raw.replace(LONE_SURROGATE, '').slice(0, MAX_QUESTION_CHARS * 2);
+export function normalizeText(raw: string, options: { maxChars?: number } = {}): string {
+  const maxChars = options.maxChars ?? MAX_QUESTION_CHARS;
+  let text = raw.replace(LONE_SURROGATE, '').slice(0, maxChars * 2);
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(text.toLowerCase());
@@ -31,5 +33,5 @@ export function normalizeText(raw: string): string {
   );
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
   text = text.replace(HAN_SPACING, '');
-  return text.replace(/\s+/gu, ' ').trim().slice(0, MAX_QUESTION_CHARS);
+  return text.replace(/\s+/gu, ' ').trim().slice(0, maxChars);
 }

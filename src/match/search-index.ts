@@ -6,7 +6,7 @@ import {
   CONCEPT_PREFIX,
   createConceptFinder,
   isSingleHan,
-  tokenize,
+  tokenizeMany,
   type ConceptFinder,
 } from './tokenize.js';
 
@@ -71,29 +71,43 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
   const keywords: string[] = [];
 
   knowledge.sections.forEach((section, index) => {
+    // Every line of the section is tokenised in one batch: one segmenter call per section.
+    const lines: { text: string; kind: 'title' | 'question' | 'keyword' | 'body' }[] = [];
+    for (const lang of SECTION_LANGS) {
+      const text = section.text[lang];
+      lines.push({ text: normalizeText(text.title), kind: 'title' });
+      for (const q of text.questions) lines.push({ text: normalizeText(q), kind: 'question' });
+      for (const k of text.keywords) lines.push({ text: normalizeText(k), kind: 'keyword' });
+      lines.push({
+        text: normalizeText(stripMarkdown(text.body), { maxChars: Infinity }),
+        kind: 'body',
+      });
+    }
+    const tokenized = tokenizeMany(
+      lines.map((l) => l.text),
+      concepts,
+    );
     // Per token: how many questions use it; title and keyword words count as TITLE_COUNT.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
     const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
     const keywordTexts: string[] = [];
-    for (const lang of SECTION_LANGS) {
-      const text = section.text[lang];
-      for (const line of [text.title, ...text.questions]) {
-        const isTitle = line === text.title;
-        const normalized = normalizeText(line);
-        const ids = [...new Set(tokenize(normalized, concepts).map(idOf))];
-        for (const id of ids)
-          uses.set(id, isTitle ? TITLE_COUNT + (uses.get(id) ?? 0) : (uses.get(id) ?? 0) + 1);
-        if (ids.length > 0) entries.push({ text: normalized, isTitle, ids });
+    lines.forEach(({ text, kind }, i) => {
+      const ids = [...new Set((tokenized[i] ?? []).map(idOf))];
+      if (kind === 'body') {
+        for (const id of ids) inBody.add(id);
+        return;
       }
-      for (const keyword of text.keywords) {
-        const normalized = normalizeText(keyword);
-        for (const token of tokenize(normalized, concepts)) uses.set(idOf(token), TITLE_COUNT);
-        keywordTexts.push(normalized);
+      if (kind === 'keyword') keywordTexts.push(text);
+      for (const id of ids) {
+        uses.set(
+          id,
+          kind === 'question' ? Math.min((uses.get(id) ?? 0) + 1, TITLE_COUNT) : TITLE_COUNT,
+        );
       }
-      for (const token of tokenize(normalizeText(stripMarkdown(text.body)), concepts))
-        inBody.add(idOf(token));
-    }
+      if (kind !== 'keyword' && ids.length > 0)
+        entries.push({ text, isTitle: kind === 'title', ids });
+    });
     for (const [id, count] of uses) {
       (strong[id] ??= []).push(index);
       (strength[id] ??= []).push(Math.min(1, 0.6 + (0.4 * count) / TITLE_COUNT));

@@ -1,10 +1,13 @@
 import { stemmer } from 'stemmer';
+import { BoundedCache } from './bounded-cache.js';
 import { normalizeText } from './normalize.js';
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_CHAR = /^\p{Script=Han}$/u;
-const HAN_WORD = /^\p{Script=Han}+$/u;
 const LATIN_RUN = /[a-z][a-z']*/gu;
+// A run of Chinese characters, or a Latin/digit word; everything else separates tokens.
+const RUN = /\p{Script=Han}+|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu;
+const IS_HAN = /^\p{Script=Han}/u;
 
 // Words that occur in any question whatever it is about. Question words (什么, how, can) stay:
 // they separate "what is X" from "can X do Y".
@@ -21,49 +24,77 @@ const STOP_WORDS = new Set([
 /** Concept tokens stand for a whole synonym group; the prefix keeps them apart from words. */
 export const CONCEPT_PREFIX = '~';
 
-/** Finds synonym terms in normalised text, longest first, and turns each into one concept token. */
+/** Finds synonym terms in normalised text and turns each into one concept token. */
 export interface ConceptFinder {
   /** Returns the concept tokens found and the text with those terms blanked out. */
   extract(text: string): { concepts: string[]; rest: string };
 }
 
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  concept?: string;
+  latinStart?: boolean;
+  latinEnd?: boolean;
+}
+
 /**
- * Builds a {@link ConceptFinder} from synonym groups. A term's Latin edges match at word
- * boundaries only, so that "sim卡" does not fire inside "esim卡"; Chinese edges match anywhere.
+ * Builds a {@link ConceptFinder} from synonym groups. Matching is leftmost-longest over a trie
+ * of the terms, so its cost grows with the text, not with the number of terms. A term's Latin
+ * edges match at word boundaries only, so that "sim卡" does not fire inside "esim卡"; Chinese
+ * edges match anywhere.
  */
 export function createConceptFinder(groups: readonly (readonly string[])[]): ConceptFinder {
-  const terms: { term: string; concept: string; latinStart: boolean; latinEnd: boolean }[] = [];
-  groups.forEach((group) => {
+  const root: TrieNode = { next: new Map() };
+  for (const group of groups) {
     const concept = CONCEPT_PREFIX + normalizeText(group[0] ?? '').replace(/\s+/gu, '_');
     for (const raw of group) {
       const term = stemLatinWords(normalizeText(raw));
-      if (term !== '')
-        terms.push({
-          term,
-          concept,
-          latinStart: isWordChar(term[0]),
-          latinEnd: isWordChar(term[term.length - 1]),
-        });
+      if (term === '') continue;
+      let node = root;
+      for (const char of term) {
+        let child = node.next.get(char);
+        if (!child) {
+          child = { next: new Map() };
+          node.next.set(char, child);
+        }
+        node = child;
+      }
+      // The first group that lists a term keeps it.
+      if (node.concept === undefined) {
+        node.concept = concept;
+        node.latinStart = isWordChar(term[0]);
+        node.latinEnd = isWordChar(term[term.length - 1]);
+      }
     }
-  });
-  terms.sort((a, b) => b.term.length - a.term.length);
+  }
   return {
     extract(text) {
       const concepts: string[] = [];
-      let rest = text;
-      for (const { term, concept, latinStart, latinEnd } of terms) {
-        let from = 0;
-        for (;;) {
-          const at = rest.indexOf(term, from);
-          if (at < 0) break;
-          const end = at + term.length;
-          if ((latinStart && isWordChar(rest[at - 1])) || (latinEnd && isWordChar(rest[end]))) {
-            from = at + 1;
-            continue;
+      let rest = '';
+      let i = 0;
+      while (i < text.length) {
+        let node: TrieNode | undefined = root;
+        let matchEnd = -1;
+        let matchConcept: string | undefined;
+        for (let j = i; j < text.length; j++) {
+          node = node.next.get(text[j] as string);
+          if (!node) break;
+          if (
+            node.concept !== undefined &&
+            !(node.latinStart && isWordChar(text[i - 1])) &&
+            !(node.latinEnd && isWordChar(text[j + 1]))
+          ) {
+            matchEnd = j + 1;
+            matchConcept = node.concept;
           }
-          concepts.push(concept);
-          rest = `${rest.slice(0, at)} ${' '.repeat(term.length - 1)}${rest.slice(end)}`;
-          from = end;
+        }
+        if (matchConcept !== undefined) {
+          concepts.push(matchConcept);
+          rest += ' ';
+          i = matchEnd;
+        } else {
+          rest += text[i];
+          i++;
         }
       }
       return { concepts, rest };
@@ -75,6 +106,10 @@ function isWordChar(char: string | undefined): boolean {
   return char !== undefined && /[a-z0-9]/u.test(char);
 }
 
+// Chinese runs and English words repeat across questions; their analysis is cached.
+const hanRuns = new BoundedCache<string, readonly string[]>(50_000);
+const stems = new BoundedCache<string, string>(50_000);
+
 /**
  * Splits normalised text into index tokens: concept tokens for synonym terms, stemmed English
  * words, and Chinese words from `Intl.Segmenter`. Runs of single Chinese characters that the
@@ -82,31 +117,65 @@ function isWordChar(char: string | undefined): boolean {
  * that domain terms survive segmentation.
  */
 export function tokenize(normalized: string, concepts?: ConceptFinder): string[] {
-  const stemmed = stemLatinWords(normalized);
-  const found = concepts?.extract(stemmed) ?? { concepts: [], rest: stemmed };
-  const tokens = [...found.concepts];
-  let previousSingleHan: string | undefined;
-  for (const { segment, isWordLike } of segmenter.segment(found.rest)) {
-    if (!isWordLike) {
-      if (segment.trim() !== '') previousSingleHan = undefined;
+  return tokenizeMany([normalized], concepts)[0] ?? [];
+}
+
+/**
+ * {@link tokenize} for many texts at once. Each call of `Intl.Segmenter` costs about as much
+ * as segmenting a dozen characters, so the Chinese runs of all texts not yet cached are
+ * segmented in one call, one run per line, and the result is shared out.
+ */
+export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder): string[][] {
+  const split = texts.map((text) => {
+    const stemmed = stemLatinWords(text);
+    const found = concepts?.extract(stemmed) ?? { concepts: [], rest: stemmed };
+    return { concepts: found.concepts, runs: [...found.rest.matchAll(RUN)].map(([run]) => run) };
+  });
+  const missing = new Set<string>();
+  for (const { runs } of split)
+    for (const run of runs) if (IS_HAN.test(run) && !hanRuns.has(run)) missing.add(run);
+  if (missing.size > 0)
+    segmentHanRuns([...missing]).forEach((tokens, run) => hanRuns.set(run, tokens));
+  return split.map(({ concepts: found, runs }) => {
+    const tokens = [...found];
+    for (const run of runs) {
+      if (IS_HAN.test(run))
+        tokens.push(...(hanRuns.peek(run) ?? segmentHanRuns([run]).get(run) ?? []));
+      else if (!STOP_WORDS.has(run)) tokens.push(run);
+    }
+    return tokens;
+  });
+}
+
+// Newlines never fall inside a word, so runs joined by them segment as they would alone.
+function segmentHanRuns(runs: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const joined = runs.join('\n');
+  let runIndex = 0;
+  let tokens: string[] = [];
+  let previousSingle: string | undefined;
+  for (const { segment, isWordLike } of segmenter.segment(joined)) {
+    if (segment === '\n') {
+      out.set(runs[runIndex] as string, tokens);
+      runIndex++;
+      tokens = [];
+      previousSingle = undefined;
+      continue;
+    }
+    if (!isWordLike || STOP_WORDS.has(segment)) {
+      previousSingle = undefined;
       continue;
     }
     if (HAN_CHAR.test(segment)) {
-      if (STOP_WORDS.has(segment)) {
-        previousSingleHan = undefined;
-        continue;
-      }
-      if (previousSingleHan !== undefined) tokens.push(previousSingleHan + segment);
-      previousSingleHan = segment;
-      tokens.push(segment);
-      continue;
+      if (previousSingle !== undefined) tokens.push(previousSingle + segment);
+      previousSingle = segment;
+    } else {
+      previousSingle = undefined;
     }
-    previousSingleHan = undefined;
-    if (STOP_WORDS.has(segment)) continue;
-    if (HAN_WORD.test(segment)) tokens.push(segment);
-    else tokens.push(segment);
+    tokens.push(segment);
   }
-  return tokens;
+  if (runIndex < runs.length) out.set(runs[runIndex] as string, tokens);
+  return out;
 }
 
 /**
@@ -114,7 +183,9 @@ export function tokenize(normalized: string, concepts?: ConceptFinder): string[]
  * so that a synonym matches in any inflection.
  */
 export function stemLatinWords(text: string): string {
-  return text.replace(LATIN_RUN, (word) => (STOP_WORDS.has(word) ? word : stemmer(word)));
+  return text.replace(LATIN_RUN, (word) =>
+    STOP_WORDS.has(word) ? word : stems.get(word, stemmer),
+  );
 }
 
 /** True for a single Chinese character: such tokens say less than words and weigh less. */
