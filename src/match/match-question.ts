@@ -45,7 +45,7 @@ export interface ScoreWeights {
 /** Tuning of the matcher; the threshold is overridden from configuration. */
 export const matchDefaults = Object.freeze({
   /** A score at or above it is an answer. */
-  threshold: 0.43,
+  threshold: 0.46,
   maxAlternatives: 3,
   /** An alternative must reach this share of the threshold and be this close to the best. */
   alternativeFloor: 0.85,
@@ -58,10 +58,10 @@ export const matchDefaults = Object.freeze({
   /** Fuse.js scores a misspelt word up to this distance as the vocabulary word it resembles. */
   typoTolerance: 0.3,
   weights: Object.freeze<ScoreWeights>({
-    coverage: 0.2,
+    coverage: 0.1,
     similarity: 0.3,
     fuzzy: 0.2,
-    evidence: 0.3,
+    evidence: 0.4,
     evidenceScale: 4,
     unknownShare: 0.4,
     bodyShare: 0.3,

@@ -16,6 +16,10 @@ const STOP_WORDS = new Set([
     ' ',
   ),
   ...'我的 你的 我们 你们 他们 这个 那个 一个 一下 有没有 是不是 可不可以 能不能 请 问'.split(' '),
+  // Modal verbs and connectives: every topic uses them, and a rare use would count as evidence.
+  ...'能 用 能用 可以 会 要 想 让 下 的话 还是 就是 如果 因为 所以 但是 然后 已经 现在 应该 一些 这些 那些 这样 那样 一直 得 着 过 吧 啦 嘛'.split(
+    ' ',
+  ),
   ...'a an the is are am was were be been to of in on at for and or i me my mine you your it its this that these those with by from as so do does did there here im'.split(
     ' ',
   ),
