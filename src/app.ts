@@ -1,4 +1,4 @@
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { Api, GrammyError, HttpError } from 'grammy';
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Config } from './config.js';
 import { createBot } from './bot/create-bot.js';
@@ -66,7 +66,14 @@ export async function startBot(config: Config, deps: BotDeps, token: string): Pr
     onUpdateHandled: (id) => (lastUpdateId = Math.max(lastUpdateId ?? id, id)),
   });
   try {
-    await bot.init();
+    // One plain getMe: bot.init() and the auto-retry transformer on bot.api both retry network
+    // errors without end, which would leave a bot that cannot reach the Bot API hanging
+    // silently instead of exiting with the reason.
+    const probe = new Api(token, {
+      ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
+      timeoutSeconds: 30,
+    });
+    bot.botInfo = await probe.getMe();
   } catch (error) {
     if (error instanceof GrammyError && error.error_code === 401) {
       throw new StartupError(
@@ -129,6 +136,9 @@ export async function startBot(config: Config, deps: BotDeps, token: string): Pr
     stopped,
     stop: async () => {
       if (runner.isRunning()) await runner.stop();
+      // The runner stops fetching but does not wait for the updates it has already handed to
+      // the bot: wait for them, so that an answer in progress is sent, then confirmed below.
+      await drain(runner, 60_000);
       if (lastUpdateId !== undefined) {
         await bot.api
           .getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 })
@@ -136,6 +146,14 @@ export async function startBot(config: Config, deps: BotDeps, token: string): Pr
       }
     },
   };
+}
+
+// Resolves once the runner handles no update any more, or after `timeoutMs`.
+async function drain(runner: RunnerHandle, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (runner.size() > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 // Asks for updates without confirming any: only another poller makes this fail, with 409.

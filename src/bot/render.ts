@@ -143,7 +143,7 @@ function splitPlain(text: string, limit: number): string[] {
     if (cut < budget / 2) cut = rest.lastIndexOf(' ', budget);
     if (cut < budget / 2) cut = budget;
     // Never cut between the two halves of a surrogate pair.
-    if (/[\uD800-\uDBFF]/.test(rest[cut - 1] ?? '')) cut--;
+    if (cut > 1 && /[\uD800-\uDBFF]/.test(rest[cut - 1] ?? '')) cut--;
     pieces.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^\n/, '');
   }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { webhookCallback, type Bot } from 'grammy';
+import { BotError, webhookCallback, type Bot } from 'grammy';
 import type { Logger } from '../logger.js';
 import type { BotContext } from './context.js';
 
@@ -51,8 +51,20 @@ export function createWebhookServer(
     }
     inFlight++;
     handleUpdate(req, res)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        // A failed update goes to the bot's error handler, as in polling, and is acknowledged:
+        // a 500 would only make Telegram redeliver it (dedupe drops it) and hold back the
+        // updates queued behind it while it backs off.
+        if (error instanceof BotError) {
+          await bot.errorHandler(error as BotError<BotContext>);
+          if (!res.headersSent) res.writeHead(200).end();
+          return;
+        }
         options.logger.error({ err: error }, 'webhook request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      })
+      .catch((error: unknown) => {
+        options.logger.error({ err: error }, 'webhook error handling failed');
         if (!res.headersSent) res.writeHead(500).end();
       })
       .finally(() => {

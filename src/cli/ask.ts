@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../config.js';
+import { loadMatcherConfig } from '../config.js';
 import { KnowledgeError } from '../knowledge/errors.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { matchQuestion, type MatchResult } from '../match/match-question.js';
@@ -34,7 +34,7 @@ function printHuman(index: SearchIndex, result: MatchResult): void {
 
 async function main(): Promise<void> {
   const args = parseAskArgs(process.argv.slice(2));
-  const config = await loadConfig();
+  const config = await loadMatcherConfig();
   const index = buildSearchIndex(await loadKnowledge(args.dir ?? config.KNOWLEDGE_DIR));
   const threshold = args.threshold ?? config.MATCH_THRESHOLD;
   const ask = (q: string) => matchQuestion(index, q, threshold === undefined ? {} : { threshold });

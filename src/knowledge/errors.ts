@@ -30,6 +30,7 @@ export const reasons = {
   noFrontMatter: 'the file must start with a front matter block between two "---" lines',
   unclosedFrontMatter: 'the front matter block is not closed by a "---" line',
   yaml: (detail: string) => `the front matter is not valid YAML: ${detail}`,
+  synonymsYaml: (detail: string) => `not valid YAML: ${detail}`,
   schema: (path: string, detail: string) => (path ? `${path}: ${detail}` : detail),
   unknownLanguage: (lang: string, allowed: readonly string[]) =>
     `unknown language "${lang}" in a "## <lang>: <title>" heading (use ${allowed.join(' or ')})`,

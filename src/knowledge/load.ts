@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
 import { parseSection } from './parse-section.js';
 import { synonymsSchema } from './schema.js';
@@ -83,14 +83,15 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
 export function parseSynonyms(
   text: string,
 ): { ok: true; groups: string[][] } | { ok: false; problems: KnowledgeProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       problems: doc.errors.map((e) => ({
+        line: lineCounter.linePos(e.pos[0]).line,
         file: SYNONYMS_FILE,
-        line: e.linePos?.[0].line,
-        reason: reasons.yaml(e.message.split('\n')[0] ?? e.code),
+        reason: reasons.synonymsYaml(e.message.split('\n')[0] ?? e.code),
       })),
     };
   }

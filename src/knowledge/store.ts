@@ -1,4 +1,4 @@
-import { buildSearchIndex, type SearchIndex } from '../match/search-index.js';
+import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
 import { diffKnowledge, type KnowledgeDiff } from './diff.js';
 import { KnowledgeError } from './errors.js';
 import { loadKnowledge } from './load.js';
@@ -38,7 +38,10 @@ export class KnowledgeStore {
   }
 
   /** Loads `dir` for the first time; throws a {@link KnowledgeError} when it is not valid. */
-  static async open(dir: string, build: IndexBuilder = buildSearchIndex): Promise<KnowledgeStore> {
+  static async open(
+    dir: string,
+    build: IndexBuilder = (k) => buildSearchIndexAsync(k),
+  ): Promise<KnowledgeStore> {
     const knowledge = await loadKnowledge(dir);
     const index = await build(knowledge);
     return new KnowledgeStore(dir, { knowledge, index, version: 1, loadedAt: new Date() }, build);

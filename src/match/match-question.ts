@@ -45,7 +45,7 @@ export interface ScoreWeights {
 /** Tuning of the matcher; the threshold is overridden from configuration. */
 export const matchDefaults = Object.freeze({
   /** A score at or above it is an answer. */
-  threshold: 0.46,
+  threshold: 0.47,
   maxAlternatives: 3,
   /** An alternative must reach this share of the threshold and be this close to the best. */
   alternativeFloor: 0.85,
@@ -126,31 +126,27 @@ export function matchQuestion(
 
   const candidates = topBy([...matched], ([, m]) => m, matchDefaults.candidateLimit).map(
     ([s, m]) => {
-      const coverage = m / totalWeight;
       const near = similarity(index, s, queryWeights, queryNorm);
       const evidence = 1 - Math.exp(-(strong.get(s) ?? 0) / w.evidenceScale);
-      return {
-        section: s,
-        coverage,
-        similarity: near.best,
-        nearest: near.nearest,
-        evidence,
-        prelim: coverage + near.best + evidence,
-      };
+      const lexical =
+        w.coverage * (m / totalWeight) + w.similarity * near.best + w.evidence * evidence;
+      return { section: s, nearest: near.nearest, lexical };
     },
   );
-  const finalists = topBy(candidates, (c) => c.prelim, matchDefaults.fuzzyLimit);
+  // Fuse.js is the costliest step, so it ranks only the sections its bonus (at most
+  // w.fuzzy) could still lift to the top; the winner and its score are the same as if it ranked
+  // all of them. The others keep their lexical score, a lower bound, for the alternatives.
+  const leader = Math.max(...candidates.map((c) => c.lexical));
+  const finalists = topBy(
+    candidates.filter((c) => c.lexical >= leader - w.fuzzy),
+    (c) => c.lexical,
+    matchDefaults.fuzzyLimit,
+  );
   const fuzzy = fuzzyScores(index, finalists, normalized);
-
-  const ranked = finalists
-    .map((f) => ({
-      section: index.sections[f.section] as Section,
-      score: round(
-        w.coverage * f.coverage +
-          w.similarity * f.similarity +
-          w.evidence * f.evidence +
-          w.fuzzy * (fuzzy.get(f.section) ?? 0),
-      ),
+  const ranked = candidates
+    .map((c) => ({
+      section: index.sections[c.section] as Section,
+      score: round(c.lexical + w.fuzzy * (fuzzy.get(c.section) ?? 0)),
     }))
     .sort((a, b) => b.score - a.score);
 
@@ -175,30 +171,74 @@ export function matchQuestion(
 function queryTerms(index: SearchIndex, normalized: string, unknownShare: number): QueryTerm[] {
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  for (const token of tokenize(normalized, index.concepts)) {
+  for (const token of tokenize(correctTypos(index, normalized), index.concepts)) {
     if (seen.has(token)) continue;
     seen.add(token);
     const id = index.tokenIds.get(token);
-    if (id !== undefined) {
-      terms.push({ id, weight: index.weights[id] ?? 0 });
-      continue;
-    }
-    const corrected = correctTypo(index, token);
     const unknown = index.unknownWeight * unknownShare * (isSingleHan(token) ? 0.5 : 1);
-    terms.push(corrected ?? { id: undefined, weight: unknown });
+    terms.push(
+      id === undefined
+        ? { id: undefined, weight: unknown }
+        : { id, weight: index.weights[id] ?? 0 },
+    );
   }
   return terms;
 }
 
-function correctTypo(index: SearchIndex, token: string): QueryTerm | undefined {
-  if (!/^[a-z][a-z'-]{3,}$/u.test(token)) return undefined;
-  const [hit] = index.vocabulary.search(token, { limit: 1 });
-  if (!hit || hit.score === undefined || hit.score > matchDefaults.typoTolerance) return undefined;
-  // A length difference of more than two letters is another word, not a typo of this one.
-  if (Math.abs(hit.item.length - token.length) > 2) return undefined;
-  const id = index.tokenIds.get(hit.item);
-  if (id === undefined) return undefined;
-  return { id, weight: (index.weights[id] ?? 0) * (1 - hit.score) };
+const LATIN_WORD = /[a-z][a-z']{3,}/gu;
+// Enough for the odd slip; a question full of unknown English words is off-topic, not misspelt.
+const MAX_CORRECTIONS = 3;
+
+/**
+ * Replaces misspelt English words by the knowledge word Fuse.js finds closest ("esmi" → "esim",
+ * "disconect" → "disconnect") before tokenising, so that a corrected word also meets its
+ * synonyms.
+ */
+function correctTypos(index: SearchIndex, normalized: string): string {
+  let corrections = 0;
+  return normalized.replace(LATIN_WORD, (word) => {
+    if (index.knownWords.has(word) || corrections >= MAX_CORRECTIONS) return word;
+    // Among equally close words, the one nearest in length; more than two letters longer or
+    // shorter is another word, not a typo of this one.
+    const lengthGap = (candidate: string) => Math.abs(candidate.length - word.length);
+    const hit = index.vocabulary
+      .search(word, { limit: 5 })
+      .filter(
+        (h) =>
+          (h.score ?? 1) <= matchDefaults.typoTolerance &&
+          lengthGap(h.item) <= 2 &&
+          plausibleTypo(word, h.item),
+      )
+      .sort((a, b) => (a.score ?? 1) - (b.score ?? 1) || lengthGap(a.item) - lengthGap(b.item))[0];
+    if (!hit) return word;
+    corrections++;
+    return hit.item;
+  });
+}
+
+/**
+ * In a short word one changed letter usually makes another real word (game/same, match/watch),
+ * so for words of five letters or fewer only a missing, extra or swapped letter counts as a
+ * typo. Longer words are left to Fuse.js's distance.
+ */
+export function plausibleTypo(word: string, candidate: string): boolean {
+  if (word.length > 5) return true;
+  if (Math.abs(word.length - candidate.length) === 1) {
+    const [short, long] = word.length < candidate.length ? [word, candidate] : [candidate, word];
+    for (let i = 0; i < long.length; i++)
+      if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+    return false;
+  }
+  if (word.length !== candidate.length) return false;
+  const diff = [...word].flatMap((char, i) => (char === candidate[i] ? [] : [i]));
+  const [a, b] = diff;
+  return (
+    diff.length === 2 &&
+    a !== undefined &&
+    b === a + 1 &&
+    word[a] === candidate[b] &&
+    word[b] === candidate[a]
+  );
 }
 
 interface Similarity {

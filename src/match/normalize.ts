@@ -33,5 +33,10 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
   );
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
   text = text.replace(HAN_SPACING, '');
-  return text.replace(/\s+/gu, ' ').trim().slice(0, maxChars);
+  // A cut between the two halves of a surrogate pair would leave half a character behind.
+  return text
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .slice(0, maxChars)
+    .replace(/[\uD800-\uDBFF]$/u, '');
 }

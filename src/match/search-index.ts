@@ -45,7 +45,9 @@ export interface SearchIndex {
   entries: readonly (readonly IndexedEntry[])[];
   /** Per section: its keywords, normalised and joined, for Fuse.js. */
   keywords: readonly string[];
-  /** Latin vocabulary, for correcting misspelt words with Fuse.js. */
+  /** The English words of the knowledge and its synonyms, as written (not stemmed). */
+  knownWords: ReadonlySet<string>;
+  /** The same words, for correcting misspelt ones with Fuse.js. */
   vocabulary: Fuse<string>;
 }
 
@@ -54,6 +56,36 @@ const TITLE_COUNT = 3;
 
 /** Builds the {@link SearchIndex} of a knowledge base. Pure and deterministic. */
 export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
+  const steps = indexSteps(knowledge);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Builds the same index as {@link buildSearchIndex}, giving the event loop back every
+ * `sliceMs`, so that answers keep flowing while a large knowledge base is reindexed.
+ */
+export async function buildSearchIndexAsync(
+  knowledge: Knowledge,
+  sliceMs = 10,
+): Promise<SearchIndex> {
+  const steps = indexSteps(knowledge);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+// The build as a generator that yields after each small unit of work (a section, a block of
+// tokens), so that one implementation serves the synchronous and the sliced builder.
+function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
   const tokenIds = new Map<string, number>();
   const idOf = (token: string): number => {
@@ -70,7 +102,8 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
   const rawEntries: { text: string; isTitle: boolean; ids: number[] }[][] = [];
   const keywords: string[] = [];
 
-  knowledge.sections.forEach((section, index) => {
+  for (const [index, section] of knowledge.sections.entries()) {
+    yield;
     // Every line of the section is tokenised in one batch: one segmenter call per section.
     const lines: { text: string; kind: 'title' | 'question' | 'keyword' | 'body' }[] = [];
     for (const lang of SECTION_LANGS) {
@@ -115,7 +148,7 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
     for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
     rawEntries.push(entries);
     keywords.push(keywordTexts.join(' '));
-  });
+  }
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
   const maxIdf = Math.log(1 + sectionCount);
@@ -124,15 +157,28 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
     const df = (strong[id]?.length ?? 0) + (weak[id]?.length ?? 0);
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
-  const entries = rawEntries.map((list) =>
-    list.map(({ text, isTitle, ids }) => ({
-      text,
-      isTitle,
-      tokens: Int32Array.from(ids),
-      norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
-    })),
-  );
-  const latinWords = [...tokenIds.keys()].filter((t) => /^[a-z][a-z'-]{3,}$/u.test(t));
+  const entries: IndexedEntry[][] = [];
+  for (const [i, list] of rawEntries.entries()) {
+    if (i % 256 === 0) yield;
+    entries.push(
+      list.map(({ text, isTitle, ids }) => ({
+        text,
+        isTitle,
+        tokens: Int32Array.from(ids),
+        norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
+      })),
+    );
+  }
+  yield;
+  yield;
+  const knownWords = new Set<string>();
+  const addWords = (text: string) => {
+    for (const [word] of text.matchAll(/[a-z][a-z']*/gu)) knownWords.add(word);
+  };
+  for (const list of rawEntries) for (const entry of list) addWords(entry.text);
+  for (const text of keywords) addWords(text);
+  for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
+  const latinWords = [...knownWords].filter((word) => word.length >= 4);
 
   return {
     sections: knowledge.sections,
@@ -149,6 +195,7 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
     weakPostings: Array.from({ length: tokenIds.size }, (_, id) => Int32Array.from(weak[id] ?? [])),
     entries,
     keywords,
+    knownWords,
     vocabulary: new Fuse(latinWords, { includeScore: true, threshold: 0.3, ignoreLocation: true }),
   };
 }

@@ -6,7 +6,8 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_CHAR = /^\p{Script=Han}$/u;
 const LATIN_RUN = /[a-z][a-z']*/gu;
 // A run of Chinese characters, or a Latin/digit word; everything else separates tokens.
-const RUN = /\p{Script=Han}+|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu;
+const RUN =
+  /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])(?:(?!\p{Script=Han})[\p{L}\p{N}'-])*/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 
 // Words that occur in any question whatever it is about. Question words (什么, how, can) stay:

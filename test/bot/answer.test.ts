@@ -1,0 +1,190 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { composeAnswer } from '../../src/bot/answer.js';
+import { escapeHtml, htmlToPlain, MESSAGE_LIMIT } from '../../src/bot/render.js';
+import { repliesFor } from '../../src/bot/replies.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import type { Lang, Section } from '../../src/knowledge/types.js';
+import { countScriptMarkers } from '../../src/match/chinese.js';
+import { sectionText } from '../../src/match/localize.js';
+import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
+import { shippedKnowledgeDir } from '../knowledge/section-files.js';
+
+let index: SearchIndex;
+
+beforeAll(async () => {
+  index = buildSearchIndex(await loadKnowledge(shippedKnowledgeDir));
+});
+
+const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** A "show section" button's data: the `s:` prefix and, last, the section id. */
+function expectShowData(data: string, id: string): void {
+  expect(data.startsWith('s:')).toBe(true);
+  expect(data.endsWith(`:${id}`)).toBe(true);
+  expect(byteLength(data)).toBeLessThanOrEqual(64);
+}
+
+describe('when asked "is esim safe"', () => {
+  let result: MatchResult;
+  beforeAll(() => {
+    result = matchQuestion(index, 'is esim safe');
+  });
+
+  test('answers with esim-security and at least one alternative', () => {
+    expect(result.section?.id).toBe('esim-security');
+    expect(result.alternatives.length).toBeGreaterThan(0);
+  });
+
+  test("starts the answer with the section's title in bold", () => {
+    const reply = composeAnswer(result, index.sections);
+    const section = result.section as Section;
+    expect(reply.sectionId).toBe('esim-security');
+    expect(reply.messages[0]?.startsWith(`<b>${escapeHtml(section.text.en.title)}</b>\n\n`)).toBe(
+      true,
+    );
+  });
+
+  test("carries the section's body", () => {
+    const reply = composeAnswer(result, index.sections);
+    const firstLine = (result.section as Section).text.en.body.split('\n')[0] ?? '';
+    expect(htmlToPlain(reply.messages.join('\n'))).toContain(firstLine);
+  });
+
+  test('offers one button per alternative, titled and addressed by section', () => {
+    const reply = composeAnswer(result, index.sections);
+    expect(reply.buttons.map((row) => row.map((b) => b.text))).toEqual(
+      result.alternatives.map((a) => [a.section.text.en.title]),
+    );
+    reply.buttons.forEach((row, i) => {
+      const alternative = result.alternatives[i];
+      expect(alternative).toBeDefined();
+      expectShowData(row[0]?.data ?? '', alternative?.section.id ?? '');
+      expect(row[0]?.data).not.toContain('esim-security');
+    });
+  });
+
+  test('answers in the language it is told', () => {
+    const reply = composeAnswer(result, index.sections, { lang: 'zh-Hans' });
+    const section = result.section as Section;
+    expect(
+      reply.messages[0]?.startsWith(`<b>${escapeHtml(section.text['zh-Hans'].title)}</b>`),
+    ).toBe(true);
+  });
+});
+
+describe('when asked "eSIM安全嗎" in Traditional script', () => {
+  let result: MatchResult;
+  beforeAll(() => {
+    result = matchQuestion(index, 'eSIM安全嗎');
+  });
+
+  test('answers with esim-security in zh-Hant', () => {
+    expect(result.section?.id).toBe('esim-security');
+    expect(result.lang).toBe('zh-Hant');
+  });
+
+  test('writes the answer in Traditional script', () => {
+    const reply = composeAnswer(result, index.sections);
+    const text = htmlToPlain(reply.messages.join('\n'));
+    const markers = countScriptMarkers(text);
+    expect(markers.simplified).toBe(0);
+    expect(markers.traditional).toBeGreaterThan(0);
+    expect(reply.messages[0]?.startsWith('<b>eSIM安全嗎？</b>')).toBe(true);
+  });
+
+  test('titles its buttons in Traditional script', () => {
+    const reply = composeAnswer(result, index.sections);
+    const titles = reply.buttons.flat().map((b) => b.text);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(countScriptMarkers(titles.join('')).simplified).toBe(0);
+  });
+});
+
+describe.each(['en', 'zh-Hans', 'zh-Hant'] as const)(
+  'when nothing answers, in %s',
+  (lang: Lang) => {
+    let result: MatchResult;
+    beforeAll(() => {
+      result = { ...matchQuestion(index, 'best pizza recipe'), lang };
+    });
+
+    test('replies honestly with the no-answer text', () => {
+      const reply = composeAnswer(result, index.sections);
+      expect(result.section).toBeUndefined();
+      expect(reply.messages).toEqual([repliesFor(lang).noAnswer]);
+      expect(reply.sectionId).toBeUndefined();
+    });
+
+    test('offers one button per section in private', () => {
+      const reply = composeAnswer(result, index.sections);
+      expect(reply.buttons).toHaveLength(index.sections.length);
+      reply.buttons.forEach((row, i) => {
+        const section = index.sections[i] as Section;
+        expect(row).toHaveLength(1);
+        expect(row[0]?.text).toBe(sectionText(section, lang).title);
+        expectShowData(row[0]?.data ?? '', section.id);
+      });
+    });
+
+    test('offers no button in a group', () => {
+      const reply = composeAnswer(result, index.sections, { inGroup: true });
+      expect(reply.messages).toEqual([repliesFor(lang).noAnswerInGroup]);
+      expect(reply.buttons).toEqual([]);
+    });
+  },
+);
+
+describe('a section with the longest id allowed', () => {
+  const id = `${'a'.repeat(29)}-${'b'.repeat(30)}`;
+  const long: Section = {
+    id,
+    file: 'long.md',
+    text: {
+      'zh-Hans': { title: '长标题', body: '正文。', questions: ['问题'], keywords: [] },
+      en: { title: 'Long', body: 'Body.', questions: ['question'], keywords: [] },
+    },
+  };
+
+  test.each(['en', 'zh-Hans', 'zh-Hant'] as const)('fits its %s button in 64 bytes', (lang) => {
+    const result: MatchResult = {
+      section: undefined,
+      score: 0,
+      best: undefined,
+      alternatives: [],
+      lang,
+    };
+    const [row] = composeAnswer(result, [long]).buttons;
+    expect(id).toHaveLength(60);
+    expectShowData(row?.[0]?.data ?? '', id);
+  });
+});
+
+describe('a section with a long body', () => {
+  test('is split into messages within the limit, the title first', () => {
+    const body = Array.from(
+      { length: 120 },
+      (_, i) => `Paragraph ${i}: ${'words & more '.repeat(8)}`,
+    ).join('\n\n');
+    const section: Section = {
+      id: 'long-body',
+      file: 'long-body.md',
+      text: {
+        'zh-Hans': { title: '长', body, questions: ['问题'], keywords: [] },
+        en: { title: 'A <long> answer', body, questions: ['question'], keywords: [] },
+      },
+    };
+    const result: MatchResult = {
+      section,
+      score: 1,
+      best: { section, score: 1 },
+      alternatives: [],
+      lang: 'en',
+    };
+    const reply = composeAnswer(result, [section]);
+    expect(reply.messages.length).toBeGreaterThan(1);
+    expect(reply.messages[0]?.startsWith('<b>A &lt;long&gt; answer</b>')).toBe(true);
+    for (const message of reply.messages) expect(message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(reply.buttons).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { diffKnowledge } from '../../src/knowledge/diff.js';
+import type { Knowledge, Section, SectionText } from '../../src/knowledge/types.js';
+
+function text(word: string, questions = [`what is ${word}`]): SectionText {
+  return { title: word, body: `About ${word}.`, questions, keywords: [] };
+}
+
+function section(id: string, en: SectionText = text(id), file = `${id}.md`): Section {
+  return { id, file, text: { 'zh-Hans': text(`${id} 中文`), en } };
+}
+
+function knowledge(sections: Section[], synonyms: string[][] = [['esim', 'e-sim']]): Knowledge {
+  return { sections, synonyms };
+}
+
+describe('diffKnowledge', () => {
+  test('reports nothing between two equal knowledge bases', () => {
+    const before = knowledge([section('a'), section('b')]);
+    const after = knowledge([section('a'), section('b')]);
+    expect(diffKnowledge(before, after)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      synonymsChanged: false,
+    });
+  });
+
+  test('reports added, removed and changed sections by id', () => {
+    const before = knowledge([section('keep'), section('drop'), section('edit')]);
+    const after = knowledge([
+      section('keep'),
+      section('edit', { ...text('edit'), body: 'A rewritten body.' }),
+      section('new-one'),
+    ]);
+    expect(diffKnowledge(before, after)).toEqual({
+      added: ['new-one'],
+      removed: ['drop'],
+      changed: ['edit'],
+      synonymsChanged: false,
+    });
+  });
+
+  test('counts an edited alternate question as a change', () => {
+    const before = knowledge([section('a')]);
+    const after = knowledge([section('a', text('a', ['what is a', 'tell me about a']))]);
+    expect(diffKnowledge(before, after).changed).toEqual(['a']);
+  });
+
+  test('does not count a renamed file as a change', () => {
+    const before = knowledge([section('a', text('a'), '01-a.md')]);
+    const after = knowledge([section('a', text('a'), '07-a.md')]);
+    expect(diffKnowledge(before, after).changed).toEqual([]);
+  });
+
+  test('reports changed synonyms', () => {
+    const before = knowledge([section('a')], [['esim', 'e-sim']]);
+    const after = knowledge([section('a')], [['esim', 'e-sim', 'embedded sim']]);
+    expect(diffKnowledge(before, after)).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      synonymsChanged: true,
+    });
+  });
+});
