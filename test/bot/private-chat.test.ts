@@ -1,0 +1,231 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { parseShowSectionData } from '../../src/bot/answer.js';
+import { escapeHtml } from '../../src/bot/render.js';
+import { repliesFor } from '../../src/bot/replies.js';
+import type { Lang } from '../../src/knowledge/types.js';
+import {
+  buttonsOf,
+  errorLogs,
+  logsWith,
+  sectionById,
+  startBotHarness,
+  titleOf,
+  USER_ID,
+  visibleText,
+  type BotHarness,
+} from '../support/bot-harness.js';
+
+let h: BotHarness;
+
+beforeEach(async () => {
+  h = await startBotHarness();
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+/** The language code of each script's callback data (`s:<code>:<id>`). */
+const CODE: Record<Lang, string> = { 'zh-Hans': 's', 'zh-Hant': 't', en: 'e' };
+
+async function ask(text: string, userId = USER_ID) {
+  await h.handle(h.fake.privateText(userId, text));
+  return h.fake.sent(userId);
+}
+
+/** Checks one answer message: the section in `lang`, bold title first, HTML, `s:` buttons. */
+function expectSectionAnswer(
+  sent: ReturnType<BotHarness['fake']['sent']>,
+  id: string,
+  lang: Lang,
+): void {
+  expect(sent).toHaveLength(1);
+  const [answer] = sent;
+  if (!answer) throw new Error('no answer');
+  const title = titleOf(h.store, id, lang);
+  expect(answer.payload.parse_mode).toBe('HTML');
+  expect(answer.payload.text).toMatch(new RegExp(`^<b>${escapeRegExp(escapeHtml(title))}</b>`));
+  expect(visibleText(answer).startsWith(title)).toBe(true);
+  expect(answer.message.entities?.[0]).toMatchObject({
+    type: 'bold',
+    offset: 0,
+    length: title.length,
+  });
+  for (const button of buttonsOf(answer)) {
+    expect(button.callback_data).toMatch(new RegExp(`^s:${CODE[lang]}:[a-z0-9-]+$`));
+    // An alternative is another section, never the one answered.
+    expect(button.callback_data).not.toBe(`s:${CODE[lang]}:${id}`);
+    const target = parseShowSectionData(button.callback_data ?? '');
+    expect(button.text).toBe(titleOf(h.store, target?.id ?? '', lang));
+  }
+  const logged = logsWith(h.logs, 'question');
+  expect(logged.at(-1)).toMatchObject({ section: id, lang, replied: true, chat: 'private' });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('private questions', () => {
+  test('a Simplified Chinese question gets its section in Simplified Chinese', async () => {
+    const sent = await ask('eSIM能自动断网吗');
+    expectSectionAnswer(sent, 'esim-auto-disconnect', 'zh-Hans');
+    expect(errorLogs(h.logs)).toEqual([]);
+  });
+
+  test('an English question gets its section in English', async () => {
+    const sent = await ask('what is an esim');
+    expectSectionAnswer(sent, 'esim', 'en');
+    // The English body, not the Chinese one.
+    expect(visibleText(sent[0]!)).toMatch(/eSIM/);
+    expect(visibleText(sent[0]!)).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('a Traditional Chinese question is answered in Traditional characters', async () => {
+    const sent = await ask('Smart卡是什麼');
+    expectSectionAnswer(sent, 'smart-card', 'zh-Hant');
+    const simplified = titleOf(h.store, 'smart-card', 'zh-Hans');
+    const traditional = titleOf(h.store, 'smart-card', 'zh-Hant');
+    expect(traditional).not.toBe(simplified);
+    expect(visibleText(sent[0]!)).not.toContain(simplified);
+    // The body too is converted, not only the title.
+    expect(visibleText(sent[0]!)).toMatch(/[實體網號們這說與麼]/);
+  });
+
+  test.each([
+    ['今天吃什么', 'zh-Hans'],
+    ['who won the game last night', 'en'],
+  ] as const)('off-topic %s gets the honest no-answer and every topic', async (question, lang) => {
+    const sent = await ask(question);
+    expect(sent).toHaveLength(1);
+    const [reply] = sent;
+    expect(reply?.payload.text).toBe(repliesFor(lang).noAnswer);
+    const sections = h.store.current.knowledge.sections;
+    const rows = reply ? buttonsOf(reply) : [];
+    expect(rows).toHaveLength(sections.length);
+    expect(rows.map((b) => b.callback_data)).toEqual(
+      sections.map((s) => `s:${CODE[lang]}:${s.id}`),
+    );
+    expect(logsWith(h.logs, 'question').at(-1)).toMatchObject({ section: null, replied: true });
+  });
+
+  test('pressing an alternative button answers the query and sends that section', async () => {
+    const answer = (await ask('eSIM能自动断网吗'))[0];
+    if (!answer) throw new Error('no answer');
+    // The alternatives depend on the matcher's scores; the topic list is the fallback.
+    let button = buttonsOf(answer)[0];
+    if (!button) {
+      await h.handle(h.fake.privateText(USER_ID, '/topics'));
+      button = buttonsOf(h.fake.sent(USER_ID).at(-1)!)[1];
+    }
+    const data = button?.callback_data ?? '';
+    expect(data).toMatch(/^s:/);
+    const target = parseShowSectionData(data);
+    if (!target) throw new Error(`unreadable callback data ${data}`);
+    const before = h.fake.sent(USER_ID).length;
+
+    const press = h.fake.callbackQuery(USER_ID, USER_ID, data);
+    await h.handle(press);
+
+    const answered = h.fake.callsOf('answerCallbackQuery');
+    expect(answered).toHaveLength(1);
+    expect(answered[0]?.state).toBe('ok');
+    expect(answered[0]?.payload.callback_query_id).toBe(press.callback_query?.id);
+    const shown = h.fake.sent(USER_ID).slice(before);
+    expect(shown).toHaveLength(1);
+    expect(visibleText(shown[0]!).startsWith(titleOf(h.store, target.id, target.lang))).toBe(true);
+    expect(shown[0]?.payload.parse_mode).toBe('HTML');
+  });
+
+  test('a forged or stale button is answered without an error', async () => {
+    await h.handle(h.fake.callbackQuery(USER_ID, USER_ID, 's:e:no-such-section'));
+    expect(h.fake.callsOf('answerCallbackQuery')[0]?.state).toBe('ok');
+    const [reply] = h.fake.sent(USER_ID);
+    expect(reply?.payload.text).toBe(repliesFor('en').unknownSection);
+    expect(buttonsOf(reply!)).toHaveLength(h.store.current.knowledge.sections.length);
+    expect(errorLogs(h.logs)).toEqual([]);
+  });
+});
+
+describe('commands in private', () => {
+  test('/start esim (deep link) shows the esim section', async () => {
+    const sent = await ask('/start esim');
+    expect(sent).toHaveLength(1);
+    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'esim', 'en'))).toBe(true);
+    expect(sent[0]?.payload.parse_mode).toBe('HTML');
+    expect(logsWith(h.logs, 'section shown')[0]).toMatchObject({ section: 'esim' });
+  });
+
+  test('/start esim from a Chinese-speaking user shows the section in Chinese', async () => {
+    h.fake.setUser(USER_ID, { language_code: 'zh-hans' });
+    const sent = await ask('/start esim');
+    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'esim', 'zh-Hans'))).toBe(true);
+  });
+
+  test('/start alone sends the welcome and how to ask', async () => {
+    h.fake.setUser(USER_ID, { first_name: 'Ada' });
+    const sent = await ask('/start');
+    const replies = repliesFor('en');
+    expect(sent.map((s) => s.payload.text)).toEqual([
+      replies.welcome('Ada'),
+      replies.help(h.fake.botInfo.username),
+    ]);
+  });
+
+  test('/start with an unknown section id falls back to the welcome, not an error', async () => {
+    const sent = await ask('/start unknown-id');
+    const texts = sent.map((s) => s.payload.text);
+    expect(texts).toContain(repliesFor('en').welcome('Test'));
+    expect(h.fake.calls.every((call) => call.state === 'ok')).toBe(true);
+    expect(errorLogs(h.logs)).toEqual([]);
+  });
+
+  test('/help explains how to ask', async () => {
+    const sent = await ask('/help');
+    expect(sent.map((s) => s.payload.text)).toEqual([
+      repliesFor('en').help(h.fake.botInfo.username),
+    ]);
+    expect(visibleText(sent[0]!)).toContain(`@${h.fake.botInfo.username}`);
+  });
+
+  test('/topics lists one button per section', async () => {
+    const sent = await ask('/topics');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.payload.text).toBe(repliesFor('en').topics);
+    const sections = h.store.current.knowledge.sections;
+    expect(sections.length).toBeGreaterThan(5);
+    const buttons = buttonsOf(sent[0]!);
+    expect(buttons.map((b) => b.text)).toEqual(sections.map((s) => titleOf(h.store, s.id, 'en')));
+    expect(buttons.map((b) => b.callback_data)).toEqual(sections.map((s) => `s:e:${s.id}`));
+    // Every button opens its section.
+    expect(sectionById(h.store, 'esim')).toBeDefined();
+  });
+});
+
+describe('non-text messages in private', () => {
+  test('a sticker gets the hint to type the question', async () => {
+    await h.handle(h.fake.sticker(USER_ID, USER_ID));
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([repliesFor('en').nonText]);
+  });
+
+  test('a photo gets the same hint', async () => {
+    await h.handle(h.fake.photo(USER_ID, USER_ID, { caption: 'what is this' }));
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([repliesFor('en').nonText]);
+  });
+});
+
+describe('flood control per user', () => {
+  test('a user sending too fast is told once to slow down, then ignored', async () => {
+    await h.close();
+    h = await startBotHarness({ settings: { userMessagesPerSecond: 2 } });
+    // Stickers: the cheapest messages to handle, so all four fall in the same second.
+    for (let i = 0; i < 4; i++) await h.handle(h.fake.sticker(USER_ID, USER_ID));
+    const replies = repliesFor('en');
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([
+      replies.nonText,
+      replies.nonText,
+      replies.tooFast,
+    ]);
+    expect(logsWith(h.logs, 'user rate limit exceeded')).toHaveLength(1);
+  });
+});

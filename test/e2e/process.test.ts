@@ -1,0 +1,246 @@
+/**
+ * The real program as a child process against the fake Bot API. Every test owns its fake, its
+ * knowledge copy and its children, so the tests run concurrently (most of their time is the
+ * children starting up). Cleanup kills the test's children and checks that the bot token never
+ * appeared in anything they printed.
+ */
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { afterAll, describe, test, type TestContext } from 'vitest';
+import { repliesFor } from '../../src/bot/replies.js';
+import { KnowledgeStore } from '../../src/knowledge/store.js';
+import {
+  ADMIN_ID,
+  copyKnowledge,
+  editFile,
+  titleOf,
+  USER_ID,
+  visibleText,
+  waitUntil,
+} from '../support/bot-harness.js';
+import { FakeBotApi } from '../support/fake-bot-api.js';
+import { exitWithin, removeWorkDir, spawnBot, type BotProcess } from '../support/bot-process.js';
+
+afterAll(() => removeWorkDir());
+
+// The tests run concurrently, children start slowly on a busy machine: generous bounds for
+// "it happens at all", and time limits only where the time is the point.
+const LIVENESS_MS = 30_000;
+const TIMEOUT = { timeout: 60_000 };
+
+interface ProcessEnv {
+  fake: FakeBotApi;
+  knowledgeDir: string;
+  /** The same knowledge, loaded in the test, to know titles. */
+  store: KnowledgeStore;
+  /** The environment of a bot talking to this test's fake. */
+  botEnv(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+  spawn(env: Record<string, string | undefined>, input?: string): BotProcess;
+  /** Starts the bot in polling mode and waits until it polls. */
+  startPolling(): Promise<BotProcess>;
+}
+
+async function setUp(ctx: TestContext): Promise<ProcessEnv> {
+  const fake = await FakeBotApi.start();
+  const knowledgeDir = await copyKnowledge();
+  const store = await KnowledgeStore.open(knowledgeDir);
+  const children: BotProcess[] = [];
+  ctx.onTestFinished(async () => {
+    for (const child of children) child.child.kill('SIGKILL');
+    await Promise.all(children.map((child) => child.exited));
+    await fake.close();
+    await rm(knowledgeDir, { recursive: true, force: true });
+    // The token, or its secret half, never appears in any output of any run.
+    const output = children.map((child) => child.stdout + child.stderr).join('\n');
+    if (output.includes(fake.token.split(':')[1] ?? fake.token)) {
+      throw new Error(`the bot token appeared in the output:\n${output}`);
+    }
+  });
+  const botEnv = (extra: Record<string, string | undefined> = {}) => ({
+    BOT_TOKEN: fake.token,
+    BOT_API_ROOT: fake.apiRoot,
+    KNOWLEDGE_DIR: knowledgeDir,
+    ADMIN_IDS: String(ADMIN_ID),
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
+  const spawn = (env: Record<string, string | undefined>, input?: string) => {
+    const child = spawnBot(env, input);
+    children.push(child);
+    return child;
+  };
+  return {
+    fake,
+    knowledgeDir,
+    store,
+    botEnv,
+    spawn,
+    startPolling: async () => {
+      const bot = spawn(botEnv());
+      await bot.waitForLog('polling for updates', undefined, LIVENESS_MS);
+      return bot;
+    },
+  };
+}
+
+describe.concurrent('polling mode', TIMEOUT, () => {
+  test('answers a question pushed to Telegram and exits 0 on SIGTERM', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, store, startPolling } = await setUp(ctx);
+    const bot = await startPolling();
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+    const [answer] = fake.sent(USER_ID);
+    expect(visibleText(answer!).startsWith(titleOf(store, 'esim', 'en'))).toBe(true);
+    expect(answer?.payload.parse_mode).toBe('HTML');
+    // Start-up registered the command menus, the admin's /reload included.
+    expect(fake.commandsFor({ type: 'all_private_chats' }).map((c) => c.command)).toContain('help');
+    expect(fake.commandsFor({ type: 'chat', chat_id: ADMIN_ID }).map((c) => c.command)).toContain(
+      'reload',
+    );
+
+    bot.child.kill('SIGTERM');
+    expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
+    expect(bot.logs().map((l) => l.msg)).toContain('stopped');
+    // The answered update was confirmed, so a restart would not answer it again.
+    expect(fake.pendingUpdates).toEqual([]);
+  });
+
+  test('SIGTERM during an answer: the answer is still delivered and confirmed, exit 0', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, store, startPolling } = await setUp(ctx);
+    const bot = await startPolling();
+    fake.failNext('sendMessage', { kind: 'delay', ms: 1500 });
+    const update = fake.privateText(USER_ID, 'eSIM能自动断网吗');
+    await waitUntil(
+      () => fake.callsOf('sendMessage').some((c) => c.state === 'pending'),
+      'the delayed sendMessage',
+      LIVENESS_MS,
+    );
+    bot.child.kill('SIGTERM');
+
+    expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
+    const sent = fake.sent(USER_ID);
+    expect(sent).toHaveLength(1);
+    expect(
+      visibleText(sent[0]!).startsWith(titleOf(store, 'esim-auto-disconnect', 'zh-Hans')),
+    ).toBe(true);
+    // After the answer, a final getUpdates confirmed the update.
+    const answeredAt = sent[0]!.at;
+    const confirming = fake
+      .callsOf('getUpdates')
+      .filter((c) => c.at >= answeredAt && c.state === 'ok');
+    expect(confirming.map((c) => Number(c.payload.offset))).toContain(update.update_id + 1);
+    expect(fake.pendingUpdates).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  test('SIGHUP reloads the knowledge from disk', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, knowledgeDir, startPolling } = await setUp(ctx);
+    const bot = await startPolling();
+    const marker = 'Reloaded by SIGHUP: zebra marker paragraph.';
+    await editFile(knowledgeDir, '02-esim.md', (text) =>
+      text.replace(/^(## en:[^\n]*\n)/m, `$1\n${marker}\n`),
+    );
+    bot.child.kill('SIGHUP');
+    const reloaded = await bot.waitForLog('knowledge reloaded', undefined, LIVENESS_MS);
+    expect(reloaded).toMatchObject({ changed: ['esim'], version: 2 });
+
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+    expect(visibleText(fake.sent(USER_ID)[0]!)).toContain(marker);
+  });
+
+  test('a broken edit with SIGHUP is rejected and the bot keeps answering', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, knowledgeDir, store, startPolling } = await setUp(ctx);
+    const bot = await startPolling();
+    await editFile(knowledgeDir, '02-esim.md', (text) => text.replace(/\n## en:[\s\S]*$/, '\n'));
+    bot.child.kill('SIGHUP');
+    const rejected = await bot.waitForLog(
+      'knowledge reload rejected; previous version kept',
+      undefined,
+      LIVENESS_MS,
+    );
+    expect(JSON.stringify(rejected.errors)).toContain('02-esim.md');
+
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+    expect(visibleText(fake.sent(USER_ID)[0]!).startsWith(titleOf(store, 'esim', 'en'))).toBe(true);
+  });
+});
+
+describe.concurrent('start-up failures', TIMEOUT, () => {
+  test('a 409 on getUpdates at start-up exits non-zero quickly, naming the other instance', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, botEnv, spawn } = await setUp(ctx);
+    fake.failNext('getUpdates', {
+      kind: 'error',
+      code: 409,
+      description:
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    });
+    const bot = spawn(botEnv());
+    const exit = await exitWithin(bot, LIVENESS_MS);
+    const exitedAt = Date.now();
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(bot.stderr).toMatch(/409/);
+    expect(bot.stderr).toMatch(/another instance/i);
+    // Quickly: no retrying after the conflict (start-up time is not the bot's to control here,
+    // with other tests starting their own children at the same time).
+    const conflict = fake.callsOf('getUpdates').find((c) => c.errorCode === 409);
+    expect(conflict).toBeDefined();
+    expect(exitedAt - (conflict?.at ?? 0)).toBeLessThan(5_000);
+    expect(fake.callsOf('getUpdates')).toHaveLength(1);
+    expect(fake.sent()).toEqual([]);
+  });
+
+  test('a token Telegram rejects exits 1 with a hint, without printing the token', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, botEnv, spawn } = await setUp(ctx);
+    const wrongToken = `${fake.botInfo.id}:AAWrongTokenWrongTokenWrongToken_12345`;
+    const bot = spawn(botEnv({ BOT_TOKEN: wrongToken }));
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(bot.stderr).toMatch(/401/);
+    expect(bot.stderr).toMatch(/BOT_TOKEN/);
+    expect(bot.stderr + bot.stdout).not.toContain(wrongToken.split(':')[1]);
+  });
+
+  test('an unreachable Bot API exits 1, and the URL in the error has the token masked', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, botEnv, spawn } = await setUp(ctx);
+    // A port that was just free: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+      });
+    });
+    const bot = spawn(botEnv({ BOT_API_ROOT: `http://127.0.0.1:${port}` }));
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(bot.stderr).toMatch(/Cannot reach the Bot API/);
+    // The HTTP client quotes the request URL, token included: it must arrive masked.
+    expect(bot.stderr).toContain('/bot[redacted]/');
+    expect(bot.stderr).not.toContain(fake.token);
+  });
+});
+
+describe.concurrent('console mode', TIMEOUT, () => {
+  test('without BOT_TOKEN, questions piped on stdin are answered on stdout', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, knowledgeDir, store, spawn } = await setUp(ctx);
+    const bot = spawn(
+      { KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'info' },
+      'eSIM能自动断网吗\n今天吃什么\n',
+    );
+    expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
+    expect(bot.stdout).toContain(titleOf(store, 'esim-auto-disconnect', 'zh-Hans'));
+    expect(bot.stdout).toContain(repliesFor('zh-Hans').noAnswer);
+    // stdout is the chat; the logs stay on stderr.
+    expect(bot.stdout).not.toMatch(/"msg":/);
+    expect(bot.logs().filter((l) => l.msg === 'question')).toHaveLength(2);
+    expect(fake.calls).toEqual([]);
+  });
+});
