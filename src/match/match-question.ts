@@ -124,15 +124,25 @@ export function matchQuestion(
   for (const { id, weight } of terms) if (id !== undefined) queryWeights.set(id, weight);
   const queryNorm = Math.sqrt(terms.reduce((sum, t) => sum + t.weight ** 2, 0));
 
-  const candidates = topBy([...matched], ([, m]) => m, matchDefaults.candidateLimit).map(
-    ([s, m]) => {
-      const near = similarity(index, s, queryWeights, queryNorm);
+  // Similarity is the costly part of the lexical score and is at most 1, so sections are
+  // scored in order of their upper bound, and scoring stops once no remaining section could be
+  // the answer or an alternative even with a perfect similarity and the full Fuse.js bonus.
+  const bounded = topBy([...matched], ([, m]) => m, matchDefaults.candidateLimit)
+    .map(([s, m]) => {
       const evidence = 1 - Math.exp(-(strong.get(s) ?? 0) / w.evidenceScale);
-      const lexical =
-        w.coverage * (m / totalWeight) + w.similarity * near.best + w.evidence * evidence;
-      return { section: s, nearest: near.nearest, lexical };
-    },
-  );
+      const partial = w.coverage * (m / totalWeight) + w.evidence * evidence;
+      return { section: s, partial, bound: partial + w.similarity };
+    })
+    .sort((a, b) => b.bound - a.bound);
+  const candidates: { section: number; nearest: IndexedEntry[]; lexical: number }[] = [];
+  let bestLexical = 0;
+  for (const { section, partial, bound } of bounded) {
+    if (bound + w.fuzzy < bestLexical - matchDefaults.alternativeGap) break;
+    const near = similarity(index, section, queryWeights, queryNorm);
+    const lexical = partial + w.similarity * near.best;
+    bestLexical = Math.max(bestLexical, lexical);
+    candidates.push({ section, nearest: near.nearest, lexical });
+  }
   // Fuse.js is the costliest step, so it ranks only the sections its bonus (at most
   // w.fuzzy) could still lift to the top; the winner and its score are the same as if it ranked
   // all of them. The others keep their lexical score, a lower bound, for the alternatives.
