@@ -3,7 +3,7 @@ import type { Lang, Section } from '../knowledge/types.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
-import { isSingleHan, tokenize } from './tokenize.js';
+import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
 
 /** A section with the confidence that it answers the question, from 0 (no) to 1 (certainly). */
 export interface ScoredSection {
@@ -53,8 +53,8 @@ export const matchDefaults = Object.freeze({
   /** Sections scored exactly after the inverted index has pruned the rest. */
   candidateLimit: 40,
   /** Sections Fuse.js ranks in the last step, and how many questions of each it reads. */
-  fuzzyLimit: 5,
-  fuzzyEntries: 3,
+  fuzzyLimit: 3,
+  fuzzyEntries: 2,
   /** Fuse.js scores a misspelt word up to this distance as the vocabulary word it resembles. */
   typoTolerance: 0.3,
   weights: Object.freeze<ScoreWeights>({
@@ -152,7 +152,7 @@ export function matchQuestion(
     (c) => c.lexical,
     matchDefaults.fuzzyLimit,
   );
-  const fuzzy = fuzzyScores(index, finalists, normalized);
+  const fuzzy = fuzzyScores(index, finalists, dropEnglishStopWords(normalized), queryWeights);
   const ranked = candidates
     .map((c) => ({
       section: index.sections[c.section] as Section,
@@ -211,8 +211,7 @@ function correctTypos(index: SearchIndex, normalized: string): string {
     // Among equally close words, the one nearest in length; more than two letters longer or
     // shorter is another word, not a typo of this one.
     const lengthGap = (candidate: string) => Math.abs(candidate.length - word.length);
-    const hit = index.vocabulary
-      .search(word, { limit: 5 })
+    const hit = (index.vocabulary.get(word[0] ?? '')?.search(word, { limit: 5 }) ?? [])
       .filter(
         (h) =>
           (h.score ?? 1) <= matchDefaults.typoTolerance &&
@@ -294,12 +293,17 @@ function fuzzyScores(
   index: SearchIndex,
   finalists: readonly { section: number; nearest: IndexedEntry[] }[],
   normalized: string,
+  query: ReadonlyMap<number, number>,
 ): Map<number, number> {
   const docs = finalists.map(({ section, nearest }) => ({
     section,
     questions: nearest.filter((e) => !e.isTitle).map((e) => e.text),
     titles: (index.entries[section] ?? []).filter((e) => e.isTitle).map((e) => e.text),
-    keywords: index.keywords[section] ?? '',
+    // Only the keywords that share a word with the question: the rest cannot match, and each
+    // one Fuse.js reads costs time.
+    keywords: (index.keywords[section] ?? [])
+      .filter((k) => k.tokens.some((id) => query.has(id)))
+      .map((k) => k.text),
   }));
   const fuse = new Fuse(docs, {
     keys: FUSE_KEYS,

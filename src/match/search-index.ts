@@ -21,6 +21,12 @@ export interface IndexedEntry {
   norm: number;
 }
 
+/** One keyword of a section. */
+export interface KeywordEntry {
+  text: string;
+  tokens: Int32Array;
+}
+
 /**
  * The searchable form of a knowledge base. Built once per knowledge version and never mutated,
  * so a reload builds a new one beside it and swaps the reference.
@@ -43,12 +49,16 @@ export interface SearchIndex {
   /** Per token id: the sections whose body alone contains it. */
   weakPostings: readonly Int32Array[];
   entries: readonly (readonly IndexedEntry[])[];
-  /** Per section: its keywords, normalised and joined, for Fuse.js. */
-  keywords: readonly string[];
+  /** Per section: its keywords, normalised, with their tokens, for Fuse.js. */
+  keywords: readonly (readonly KeywordEntry[])[];
   /** The English words of the knowledge and its synonyms, as written (not stemmed). */
   knownWords: ReadonlySet<string>;
-  /** The same words, for correcting misspelt ones with Fuse.js. */
-  vocabulary: Fuse<string>;
+  /**
+   * The same words by first letter, for correcting misspelt ones with Fuse.js. A typo rarely
+   * hits the first letter, and searching a few dozen words instead of all keeps a misspelt
+   * question as fast as any other.
+   */
+  vocabulary: ReadonlyMap<string, Fuse<string>>;
 }
 
 // A word used by this many alternate questions belongs to a section as firmly as a title word.
@@ -100,7 +110,11 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
   const strength: number[][] = [];
   const weak: number[][] = [];
   const rawEntries: { text: string; isTitle: boolean; ids: number[] }[][] = [];
-  const keywords: string[] = [];
+  const keywords: KeywordEntry[][] = [];
+  const knownWords = new Set<string>();
+  const addWords = (text: string) => {
+    for (const [word] of text.matchAll(/[a-z][a-z']*/gu)) knownWords.add(word);
+  };
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
@@ -116,6 +130,7 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
         kind: 'body',
       });
     }
+    for (const line of lines) addWords(line.text);
     const tokenized = tokenizeMany(
       lines.map((l) => l.text),
       concepts,
@@ -124,14 +139,14 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
     const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
-    const keywordTexts: string[] = [];
+    const keywordEntries: KeywordEntry[] = [];
     lines.forEach(({ text, kind }, i) => {
       const ids = [...new Set((tokenized[i] ?? []).map(idOf))];
       if (kind === 'body') {
         for (const id of ids) inBody.add(id);
         return;
       }
-      if (kind === 'keyword') keywordTexts.push(text);
+      if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
       for (const id of ids) {
         uses.set(
           id,
@@ -147,7 +162,7 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     }
     for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
     rawEntries.push(entries);
-    keywords.push(keywordTexts.join(' '));
+    keywords.push(keywordEntries);
   }
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
@@ -171,12 +186,6 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
   }
   yield;
   yield;
-  const knownWords = new Set<string>();
-  const addWords = (text: string) => {
-    for (const [word] of text.matchAll(/[a-z][a-z']*/gu)) knownWords.add(word);
-  };
-  for (const list of rawEntries) for (const entry of list) addWords(entry.text);
-  for (const text of keywords) addWords(text);
   for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
   const latinWords = [...knownWords].filter((word) => word.length >= 4);
 
@@ -196,8 +205,23 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     entries,
     keywords,
     knownWords,
-    vocabulary: new Fuse(latinWords, { includeScore: true, threshold: 0.3, ignoreLocation: true }),
+    vocabulary: byFirstLetter(latinWords),
   };
+}
+
+function byFirstLetter(words: readonly string[]): Map<string, Fuse<string>> {
+  const groups = new Map<string, string[]>();
+  for (const word of words) {
+    const list = groups.get(word[0] ?? '') ?? [];
+    list.push(word);
+    groups.set(word[0] ?? '', list);
+  }
+  return new Map(
+    [...groups].map(([letter, list]) => [
+      letter,
+      new Fuse(list, { includeScore: true, threshold: 0.3, ignoreLocation: true }),
+    ]),
+  );
 }
 
 /**

@@ -193,6 +193,14 @@ export function stemLatinWords(text: string): string {
   );
 }
 
+/** Removes English stop words, keeping the text's other characters as they are. */
+export function dropEnglishStopWords(text: string): string {
+  return text
+    .replace(LATIN_RUN, (word) => (STOP_WORDS.has(word) ? '' : word))
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 /** True for a single Chinese character: such tokens say less than words and weigh less. */
 export function isSingleHan(token: string): boolean {
   return HAN_CHAR.test(token);

@@ -1,0 +1,314 @@
+/**
+ * `npm run bench`: measures the matcher, its scaling, start-up, reload and end-to-end
+ * throughput. Every comparison is a ratio measured in this same run, so the figures hold on
+ * whatever machine runs it. A benchmark, not a test: nothing here passes or fails.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fuse from 'fuse.js';
+import { Bot, type Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import { botSettings } from '../src/app.js';
+import { createBot } from '../src/bot/create-bot.js';
+import { createWebhookServer } from '../src/bot/webhook-server.js';
+import { parseConfig } from '../src/config.js';
+import { loadKnowledge } from '../src/knowledge/load.js';
+import { KnowledgeStore } from '../src/knowledge/store.js';
+import type { Knowledge, Section } from '../src/knowledge/types.js';
+import { createLogger } from '../src/logger.js';
+import { matchQuestion } from '../src/match/match-question.js';
+import { buildSearchIndex } from '../src/match/search-index.js';
+import { FakeBotApi } from '../test/support/fake-bot-api.js';
+import { ms, quantile, summary } from './stats.js';
+import { syntheticKnowledge } from './synthetic.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const rows: string[][] = [];
+const row = (...cells: string[]) => {
+  rows.push(cells);
+  console.error(`  ${cells.join(' | ')}`);
+};
+
+interface Probe {
+  q: string;
+  expect: string[];
+}
+
+function questionSet(): Probe[] {
+  const shared = path.resolve(ROOT, '../shared/eval/dev.jsonl');
+  const file = existsSync(shared) ? shared : path.join(ROOT, 'test/fixtures/holdout.jsonl');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Probe);
+}
+
+function timeEach<T>(items: readonly T[], rounds: number, run: (item: T) => void): number[] {
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const item of items) {
+      const started = performance.now();
+      run(item);
+      times.push(performance.now() - started);
+    }
+  }
+  return times;
+}
+
+function heapMb(): number {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
+// 1. The matcher against Fuse.js with default options over title and body.
+async function shippedKnowledge(): Promise<void> {
+  const knowledge = await loadKnowledge(path.join(ROOT, 'knowledge'));
+  const probes = questionSet();
+  const index = buildSearchIndex(knowledge);
+  const docs = knowledge.sections.flatMap((s) => [
+    { id: s.id, title: s.text['zh-Hans'].title, body: s.text['zh-Hans'].body },
+    { id: s.id, title: s.text.en.title, body: s.text.en.body },
+  ]);
+  const naive = new Fuse(docs, { keys: ['title', 'body'], includeScore: true });
+  timeEach(probes, 3, (p) => matchQuestion(index, p.q)); // warm-up
+  timeEach(probes, 3, (p) => naive.search(p.q));
+  const ours = summary(timeEach(probes, 20, (p) => matchQuestion(index, p.q)));
+  const base = summary(timeEach(probes, 20, (p) => naive.search(p.q)));
+  const right = (id: string | undefined, p: Probe) =>
+    p.expect.length === 0 ? id === undefined : p.expect.includes(id ?? '');
+  const oursRight = probes.filter((p) => right(matchQuestion(index, p.q).section?.id, p)).length;
+  // The naive matcher answers with its best hit whatever the score: it has no calibrated threshold.
+  const naiveRight = probes.filter((p) => right(naive.search(p.q)[0]?.item.id, p)).length;
+  row(
+    '1. shipped knowledge',
+    'matcher',
+    `median ${ms(ours.median)}`,
+    `p95 ${ms(ours.p95)}`,
+    `right ${oursRight}/${probes.length}`,
+  );
+  row(
+    '',
+    'naive Fuse.js (title+body)',
+    `median ${ms(base.median)}`,
+    `p95 ${ms(base.p95)}`,
+    `right ${naiveRight}/${probes.length}`,
+  );
+  row(
+    '',
+    'speed-up (naive / matcher)',
+    `median ×${(base.median / ours.median).toFixed(1)}`,
+    `p95 ×${(base.p95 / ours.p95).toFixed(1)}`,
+    '',
+  );
+}
+
+// 2. Synthetic knowledge of 1,000 and 10,000 sections.
+async function scale(base: Knowledge): Promise<void> {
+  for (const count of [1000, 10_000]) {
+    const { knowledge, probes } = syntheticKnowledge(base, count);
+    const heapBefore = heapMb();
+    const builds: number[] = [];
+    let index = buildSearchIndex(knowledge);
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      index = buildSearchIndex(knowledge);
+      builds.push(performance.now() - started);
+    }
+    const heap = heapMb() - heapBefore;
+    const sample = probes.filter((_, i) => i % Math.max(1, Math.floor(count / 1000)) === 0);
+    let hits = 0;
+    const times = timeEach(sample, 1, (p) => {
+      if (matchQuestion(index, p.question).section?.id === p.id) hits++;
+    });
+    const latency = summary(timeEach(sample, 2, (p) => matchQuestion(index, p.question)));
+    const build = summary(builds);
+    row(
+      `2. ${count.toLocaleString('en')} sections`,
+      `build median ${ms(build.median)}`,
+      `heap +${heap.toFixed(0)} MB`,
+      `query p50 ${ms(latency.median)} p95 ${ms(latency.p95)}`,
+      `own-section hit ${((100 * hits) / sample.length).toFixed(1)}% of ${sample.length}`,
+    );
+    void times;
+  }
+}
+
+// 3. Process start until the console chat is ready: knowledge loaded and indexed.
+async function startUp(): Promise<void> {
+  const runs: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, BOT_TOKEN: '', LOG_LEVEL: 'silent' },
+        stdio: ['pipe', 'pipe', 'ignore'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('> ')) {
+          runs.push(performance.now() - started);
+          child.kill();
+          resolve();
+        }
+      });
+      child.on('error', reject);
+    });
+  }
+  const figures = summary(runs.slice(1)); // the first run fills the transpile cache
+  row(
+    '3. start-up',
+    'process start → ready',
+    `median ${ms(figures.median)}`,
+    `p95 ${ms(figures.p95)}`,
+    '',
+  );
+}
+
+// 4. Reload of 10,000 sections from disk while questions keep being answered.
+async function reload(base: Knowledge): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'esim-bench-'));
+  try {
+    const { knowledge } = syntheticKnowledge(base, 10_000, 7);
+    await Promise.all(
+      knowledge.sections.map((s, i) =>
+        writeFile(path.join(dir, `${String(i).padStart(5, '0')}.md`), toMarkdown(s)),
+      ),
+    );
+    const store = await KnowledgeStore.open(dir);
+    const durations: number[] = [];
+    const pauses: number[] = [];
+    let answered = 0;
+    for (let i = 0; i < 3; i++) {
+      let last = performance.now();
+      let longest = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+        matchQuestion(store.current.index, 'eSIM能自动断网吗');
+        answered++;
+      }, 1);
+      const outcome = await store.reload();
+      clearInterval(ticker);
+      durations.push(outcome.ms);
+      pauses.push(longest);
+    }
+    row(
+      '4. reload 10,000 sections',
+      `reload median ${ms(quantile(durations, 0.5))}`,
+      `longest pause median ${ms(quantile(pauses, 0.5))}`,
+      `worst ${ms(Math.max(...pauses))}`,
+      `${answered} answers during reloads`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function toMarkdown(section: Section): string {
+  const list = (items: readonly string[]) =>
+    items.map((q) => `    - ${JSON.stringify(q)}`).join('\n');
+  const zh = section.text['zh-Hans'];
+  const en = section.text.en;
+  return `---\nid: ${section.id}\nkeywords:\n  zh-Hans: ${JSON.stringify(zh.keywords)}\n  en: ${JSON.stringify(en.keywords)}\nquestions:\n  zh-Hans:\n${list(zh.questions)}\n  en:\n${list(en.questions)}\n---\n\n## zh-Hans: ${zh.title}\n\n${zh.body}\n\n## en: ${en.title}\n\n${en.body}\n`;
+}
+
+// 5. Webhook POST → sendMessage over loopback, the FAQ bot against a bare echo bot.
+async function endToEnd(): Promise<void> {
+  const updates = 400;
+  const questions = questionSet().map((p) => p.q);
+  const measure = async (label: string, makeBot: (fake: FakeBotApi) => Promise<Bot<Context>>) => {
+    const fake = await FakeBotApi.start();
+    const bot = await makeBot(fake);
+    const secret = 'bench-secret-0123456789';
+    const server = createWebhookServer(bot, {
+      path: '/hook',
+      secretToken: secret,
+      logger: createLogger('silent'),
+    });
+    const port = await server.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${port}/hook`;
+    try {
+      const batch: Update[] = Array.from({ length: updates }, (_, i) =>
+        fake.privateText(10_000 + i, questions[i % questions.length] ?? 'esim'),
+      );
+      const postedAt = new Map<number, number>();
+      const started = performance.now();
+      await Promise.all(
+        batch.map(async (update, i) => {
+          postedAt.set(10_000 + i, Date.now());
+          await fake.deliverWebhook(url, update, secret);
+        }),
+      );
+      const elapsed = performance.now() - started;
+      const latencies = fake
+        .sent()
+        .map((m) => m.at - (postedAt.get(Number(m.payload.chat_id)) ?? m.at));
+      const figures = {
+        perSecond: (updates / elapsed) * 1000,
+        p99: quantile(latencies, 0.99),
+        delivered: fake.sent().length,
+      };
+      return { label, ...figures };
+    } finally {
+      await server.close();
+      await fake.close();
+    }
+  };
+  const faq = await measure('FAQ bot', async (fake) => {
+    const config = parseConfig({
+      KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'),
+      USER_MESSAGES_PER_SECOND: '100',
+    });
+    const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
+    const deps = { store, logger: createLogger('silent'), settings: botSettings(config) };
+    return createBot(fake.token, deps, { apiRoot: fake.apiRoot, botInfo: fake.botInfo });
+  });
+  const echo = await measure('bare grammY echo bot', async (fake) => {
+    const bot = new Bot(fake.token, { botInfo: fake.botInfo, client: { apiRoot: fake.apiRoot } });
+    bot.on('message:text', (ctx) => ctx.reply(ctx.msg.text));
+    return bot;
+  });
+  for (const r of [faq, echo]) {
+    row(
+      `5. end to end (${updates} updates)`,
+      r.label,
+      `${r.perSecond.toFixed(0)} updates/s`,
+      `p99 ${ms(r.p99)}`,
+      `${r.delivered} answers`,
+    );
+  }
+  row(
+    '',
+    'FAQ bot / echo bot',
+    `throughput ${((100 * faq.perSecond) / echo.perSecond).toFixed(0)}%`,
+    '',
+    '',
+  );
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (n: string) => only.length === 0 || only.includes(n);
+  const base = await loadKnowledge(path.join(ROOT, 'knowledge'));
+  console.error('esim-faq-bot benchmark (median and p95 over repeated runs; ratios from this run)');
+  if (want('1')) await shippedKnowledge();
+  if (want('2')) await scale(base);
+  if (want('3')) await startUp();
+  if (want('4')) await reload(base);
+  if (want('5')) await endToEnd();
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  console.log('');
+  for (const r of rows)
+    console.log(
+      r
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+await main();
