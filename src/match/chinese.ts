@@ -1,10 +1,20 @@
-import * as OpenCC from 'opencc-js';
+import * as CnToTraditional from 'opencc-js/cn2t';
+import * as TraditionalToCn from 'opencc-js/t2cn';
+
+type Convert = (text: string) => string;
+
+// Converters load their dictionaries when built, which takes from ten to two hundred
+// milliseconds each: build each one on first use, so start-up pays only for what it uses.
+function lazy(build: () => Convert): Convert {
+  let convert: Convert | undefined;
+  return (text) => (convert ??= build())(text);
+}
 
 // Phrase-aware conversion (遠端 → 远程, 行動數據 → 移动数据) so Taiwan and Hong Kong wording
 // meets the Simplified vocabulary the knowledge is written in.
-const traditionalToSimplified = OpenCC.Converter({ from: 'twp', to: 'cn' });
-const hongKongToSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const simplifiedToTraditional = OpenCC.Converter({ from: 'cn', to: 'twp' });
+const taiwanToSimplified = lazy(() => TraditionalToCn.Converter({ from: 'twp', to: 'cn' }));
+const hongKongToSimplified = lazy(() => TraditionalToCn.Converter({ from: 'hk', to: 'cn' }));
+const simplifiedToTaiwan = lazy(() => CnToTraditional.Converter({ from: 'cn', to: 'twp' }));
 
 interface ScriptTables {
   /** Characters only Traditional (Taiwan or Hong Kong) writing uses. */
@@ -15,27 +25,31 @@ interface ScriptTables {
 
 let tables: ScriptTables | undefined;
 
-// Character-level tables, built once by converting the CJK blocks in one call each (tens of
-// milliseconds): afterwards telling the scripts apart, or skipping a conversion that would
-// change nothing, is a set lookup per character.
+// Character-level tables, built once by converting the CJK blocks to Simplified in one call
+// per variant (tens of milliseconds): afterwards telling the scripts apart, or skipping a
+// conversion that would change nothing, is a set lookup per character. A character that is
+// converted and is also what another converts to (么: 麼 → 么 → 幺) marks neither script.
 function scriptTables(): ScriptTables {
   if (tables) return tables;
   let all = '';
   for (let cp = 0x3400; cp <= 0x9fff; cp++) all += String.fromCodePoint(cp);
   const chars = [...all];
-  const fromTw = [...OpenCC.Converter({ from: 'tw', to: 'cn' })(all)];
-  const fromHk = [...OpenCC.Converter({ from: 'hk', to: 'cn' })(all)];
-  const toTw = [...OpenCC.Converter({ from: 'cn', to: 'tw' })(all)];
-  const traditional = new Set<string>();
-  const simplified = new Set<string>();
-  // A character both conversions change (么: 幺 one way, 麼 the other) marks neither script.
-  chars.forEach((char, i) => {
-    const toSimplified = fromTw[i] !== char || fromHk[i] !== char;
-    const toTraditional = toTw[i] !== char;
-    if (toSimplified && !toTraditional) traditional.add(char);
-    if (toTraditional && !toSimplified) simplified.add(char);
-  });
-  tables = { traditional, simplified };
+  const sources = new Set<string>();
+  const targets = new Set<string>();
+  for (const variant of ['tw', 'hk'] as const) {
+    const converted = [...TraditionalToCn.Converter({ from: variant, to: 'cn' })(all)];
+    chars.forEach((char, i) => {
+      const target = converted[i];
+      if (target !== undefined && target !== char) {
+        sources.add(char);
+        targets.add(target);
+      }
+    });
+  }
+  tables = {
+    traditional: new Set([...sources].filter((c) => !targets.has(c))),
+    simplified: new Set([...targets].filter((c) => !sources.has(c))),
+  };
   return tables;
 }
 
@@ -53,12 +67,17 @@ export function hasTraditional(text: string): boolean {
  */
 export function toSimplified(text: string): string {
   if (!hasTraditional(text)) return text;
-  return hongKongToSimplified(traditionalToSimplified(text));
+  return hongKongToSimplified(taiwanToSimplified(text));
 }
 
 /** Converts Simplified Chinese to Traditional (Taiwan wording), for answering in `zh-Hant`. */
 export function toTraditional(text: string): string {
-  return simplifiedToTraditional(text);
+  return simplifiedToTaiwan(text);
+}
+
+/** Builds the Traditional converter ahead of the first `zh-Hant` answer, off the start-up path. */
+export function warmUpTraditional(): void {
+  simplifiedToTaiwan('');
 }
 
 /** Counts Han characters written in a form only one of the two scripts uses. */
