@@ -106,19 +106,32 @@ export function matchQuestion(
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   if (totalWeight === 0) return none;
 
-  const strong = new Map<number, number>();
-  const weak = new Map<number, number>();
+  // Accumulated in flat arrays, one slot per section: with thousands of sections sharing a
+  // common word, maps would spend most of the time on hashing.
+  const sectionCount = index.sections.length;
+  const strong = new Float64Array(sectionCount);
+  const matched = new Float64Array(sectionCount);
+  const touched: number[] = [];
+  const touch = (s: number) => {
+    if (matched[s] === 0 && strong[s] === 0) touched.push(s);
+  };
   for (const { id, weight } of terms) {
     if (id === undefined) continue;
     const sections = index.strongPostings[id] ?? [];
     const strength = index.strongStrength[id];
-    sections.forEach((s, i) => strong.set(s, (strong.get(s) ?? 0) + weight * (strength?.[i] ?? 1)));
-    for (const s of index.weakPostings[id] ?? []) weak.set(s, (weak.get(s) ?? 0) + weight);
+    for (let i = 0; i < sections.length; i++) {
+      const s = sections[i] as number;
+      const x = weight * (strength?.[i] ?? 1);
+      touch(s);
+      strong[s] = (strong[s] ?? 0) + x;
+      matched[s] = (matched[s] ?? 0) + x;
+    }
+    for (const s of index.weakPostings[id] ?? []) {
+      touch(s);
+      matched[s] = (matched[s] ?? 0) + weight * w.bodyShare;
+    }
   }
-  const matched = new Map<number, number>();
-  for (const [s, x] of strong) matched.set(s, x);
-  for (const [s, x] of weak) matched.set(s, (matched.get(s) ?? 0) + x * w.bodyShare);
-  if (matched.size === 0) return none;
+  if (touched.length === 0) return none;
 
   const queryWeights = new Map<number, number>();
   for (const { id, weight } of terms) if (id !== undefined) queryWeights.set(id, weight);
@@ -127,10 +140,10 @@ export function matchQuestion(
   // Similarity is the costly part of the lexical score and is at most 1, so sections are
   // scored in order of their upper bound, and scoring stops once no remaining section could be
   // the answer or an alternative even with a perfect similarity and the full Fuse.js bonus.
-  const bounded = topBy([...matched], ([, m]) => m, matchDefaults.candidateLimit)
-    .map(([s, m]) => {
-      const evidence = 1 - Math.exp(-(strong.get(s) ?? 0) / w.evidenceScale);
-      const partial = w.coverage * (m / totalWeight) + w.evidence * evidence;
+  const bounded = topBy(touched, (s) => matched[s] ?? 0, matchDefaults.candidateLimit)
+    .map((s) => {
+      const evidence = 1 - Math.exp(-(strong[s] ?? 0) / w.evidenceScale);
+      const partial = w.coverage * ((matched[s] ?? 0) / totalWeight) + w.evidence * evidence;
       return { section: s, partial, bound: partial + w.similarity };
     })
     .sort((a, b) => b.bound - a.bound);
@@ -320,8 +333,19 @@ function fuzzyScores(
 // One bitap word: Fuse.js splits longer patterns into 32-character chunks and pays for each.
 const FUZZY_PATTERN_CHARS = 32;
 
-function topBy<T>(items: T[], key: (item: T) => number, limit: number): T[] {
-  return items.sort((a, b) => key(b) - key(a)).slice(0, limit);
+// The `limit` items with the highest keys, best first, without sorting all of them: most items
+// fall below the current k-th best and cost one comparison.
+function topBy<T>(items: readonly T[], key: (item: T) => number, limit: number): T[] {
+  const top: { item: T; key: number }[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (top.length === limit && k <= (top[top.length - 1]?.key ?? -Infinity)) continue;
+    let at = top.length;
+    while (at > 0 && (top[at - 1]?.key ?? -Infinity) < k) at--;
+    top.splice(at, 0, { item, key: k });
+    if (top.length > limit) top.pop();
+  }
+  return top.map((t) => t.item);
 }
 
 function round(score: number): number {
