@@ -1,4 +1,5 @@
 import { Lexer, type Token, type Tokens } from 'marked';
+import { BoundedCache } from '../match/bounded-cache.js';
 
 /** Telegram's limit on one message's text. */
 export const MESSAGE_LIMIT = 4096;
@@ -102,6 +103,13 @@ function block(token: Token): string | undefined {
  * valid on its own so that a long answer can be split between any two of them.
  */
 export function markdownToHtmlBlocks(markdown: string): string[] {
+  return [...renderedBlocks.get(markdown, renderBlocks)];
+}
+
+// Sections are rendered again and again with the same text: keep the result per text.
+const renderedBlocks = new BoundedCache<string, readonly string[]>(2_000);
+
+function renderBlocks(markdown: string): string[] {
   return new Lexer({ gfm: true })
     .lex(markdown)
     .map(block)

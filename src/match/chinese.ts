@@ -3,6 +3,8 @@ import * as TraditionalToCn from 'opencc-js/t2cn';
 
 type Convert = (text: string) => string;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 // Converters load their dictionaries when built, which takes from ten to two hundred
 // milliseconds each: build each one on first use, so start-up pays only for what it uses.
 function lazy(build: () => Convert): Convert {
@@ -55,6 +57,7 @@ function scriptTables(): ScriptTables {
 
 /** True when the text has at least one character written only in Traditional Chinese. */
 export function hasTraditional(text: string): boolean {
+  if (ASCII.test(text)) return false;
   const { traditional } = scriptTables();
   for (const char of text) if (traditional.has(char)) return true;
   return false;

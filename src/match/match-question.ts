@@ -311,9 +311,11 @@ function fuzzyScores(
   const docs = finalists.map(({ section, nearest }) => ({
     section,
     questions: nearest.filter((e) => !e.isTitle).map((e) => e.text),
-    titles: (index.entries[section] ?? []).filter((e) => e.isTitle).map((e) => e.text),
-    // Only the keywords that share a word with the question: the rest cannot match, and each
-    // one Fuse.js reads costs time.
+    // Only the titles and keywords that share a word with the question: the rest cannot match
+    // well, and each text Fuse.js reads costs time.
+    titles: (index.entries[section] ?? [])
+      .filter((e) => e.isTitle && e.tokens.some((id) => query.has(id)))
+      .map((e) => e.text),
     keywords: (index.keywords[section] ?? [])
       .filter((k) => k.tokens.some((id) => query.has(id)))
       .map((k) => k.text),
