@@ -107,6 +107,20 @@ describe('addressed questions in groups', () => {
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 
+  test('a thank-you in reply to the bot gets silence, not the no-answer', async () => {
+    const bot = await start();
+    const first = await say(bot, '/ask eSIM能自动断网吗');
+    const botMessage = first.replies[0]?.message.message_id ?? 0;
+    const thanks = await say(bot, 'thanks, very helpful 👍', {
+      reply_to_message: { message_id: botMessage },
+    });
+    const followUp = await say(bot, 'and why does that happen?', {
+      reply_to_message: { message_id: botMessage },
+    });
+    expect(thanks.replies).toEqual([]);
+    expect(followUp.replies.map((r) => r.payload.text)).toEqual([repliesFor('en').noAnswerInGroup]);
+  });
+
   test('an off-topic question gets the short group no-answer without a wall of buttons', async () => {
     const bot = await start();
     const { replies } = await say(bot, '/ask who won the game last night');

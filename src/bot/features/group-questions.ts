@@ -51,8 +51,18 @@ export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   group.on('message:text', async (ctx, next) => {
     const text = ctx.msg.text;
     if (text.startsWith('/')) return next();
-    if (mentionsBot(ctx) || repliesToBot(ctx)) {
+    if (mentionsBot(ctx)) {
       await answerQuestion(ctx, deps, text, { inGroup: true, replyTo: ctx.msg.message_id });
+      return;
+    }
+    if (repliesToBot(ctx)) {
+      // A reply to the bot may be a follow-up question or just "thanks!": the honest
+      // no-answer is for questions only, chatter gets silence.
+      await answerQuestion(ctx, deps, text, {
+        inGroup: true,
+        replyTo: ctx.msg.message_id,
+        shouldReply: (result) => result.section !== undefined || looksLikeQuestion(text),
+      });
       return;
     }
     const { groupAutoAnswer, groupAutoThreshold } = deps.settings;
