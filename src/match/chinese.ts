@@ -3,7 +3,7 @@ import * as TraditionalToCn from 'opencc-js/t2cn';
 
 type Convert = (text: string) => string;
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 // Converters load their dictionaries when built, which takes from ten to two hundred
 // milliseconds each: build each one on first use, so start-up pays only for what it uses.
@@ -27,31 +27,27 @@ interface ScriptTables {
 
 let tables: ScriptTables | undefined;
 
-// Character-level tables, built once by converting the CJK blocks to Simplified in one call
-// per variant (tens of milliseconds): afterwards telling the scripts apart, or skipping a
-// conversion that would change nothing, is a set lookup per character. A character that is
-// converted and is also what another converts to (么: 麼 → 么 → 幺) marks neither script.
+// Character-level tables, built once by converting the CJK blocks in one call per direction
+// (about a hundred milliseconds): afterwards telling the scripts apart, or skipping a conversion
+// that would change nothing, is a set lookup per character. A character both directions change
+// (么: 麼 one way, 幺 the other) marks neither script.
 function scriptTables(): ScriptTables {
   if (tables) return tables;
   let all = '';
   for (let cp = 0x3400; cp <= 0x9fff; cp++) all += String.fromCodePoint(cp);
   const chars = [...all];
-  const sources = new Set<string>();
-  const targets = new Set<string>();
-  for (const variant of ['tw', 'hk'] as const) {
-    const converted = [...TraditionalToCn.Converter({ from: variant, to: 'cn' })(all)];
-    chars.forEach((char, i) => {
-      const target = converted[i];
-      if (target !== undefined && target !== char) {
-        sources.add(char);
-        targets.add(target);
-      }
-    });
-  }
-  tables = {
-    traditional: new Set([...sources].filter((c) => !targets.has(c))),
-    simplified: new Set([...targets].filter((c) => !sources.has(c))),
-  };
+  const fromTw = [...TraditionalToCn.Converter({ from: 'tw', to: 'cn' })(all)];
+  const fromHk = [...TraditionalToCn.Converter({ from: 'hk', to: 'cn' })(all)];
+  const toTraditional = [...CnToTraditional.Converter({ from: 'cn', to: 't' })(all)];
+  const traditional = new Set<string>();
+  const simplified = new Set<string>();
+  chars.forEach((char, i) => {
+    const becomesSimplified = fromTw[i] !== char || fromHk[i] !== char;
+    const becomesTraditional = toTraditional[i] !== char;
+    if (becomesSimplified && !becomesTraditional) traditional.add(char);
+    if (becomesTraditional && !becomesSimplified) simplified.add(char);
+  });
+  tables = { traditional, simplified };
   return tables;
 }
 
