@@ -16,35 +16,95 @@ export const knowledgeLimits = Object.freeze({
 export const SYNONYMS_FILE = 'synonyms.yaml';
 const IGNORED = new Set(['readme.md']);
 
+/** One knowledge file by name: its text, or the problem that kept it from being read. */
+export type KnowledgeFileInput =
+  { name: string; text: string } | { name: string; problem: KnowledgeProblem };
+
+/**
+ * The names among `names` the loader reads, in the order it reads them: section files (`*.md`,
+ * except README.md, in file-name order, at most {@link knowledgeLimits.maxFiles}), then
+ * `synonyms.yaml` when present. Everything else (sub-folders such as `.backups`, temporary
+ * files) is not knowledge.
+ */
+export function knowledgeFileNames(names: readonly string[]): string[] {
+  const sections = [...names]
+    .sort()
+    .filter((name) => isSectionFileName(name))
+    .slice(0, knowledgeLimits.maxFiles);
+  return names.includes(SYNONYMS_FILE) ? [...sections, SYNONYMS_FILE] : sections;
+}
+
+/**
+ * Whether `name` may be written into the knowledge folder: a plain section file name
+ * (`02-esim.md`) or `synonyms.yaml`, with no folder, no leading dot and nothing the loader
+ * would skip.
+ */
+export function isKnowledgeFileName(name: string): boolean {
+  if (name === SYNONYMS_FILE) return true;
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(name) && isSectionFileName(name);
+}
+
+function isSectionFileName(name: string): boolean {
+  return name.toLowerCase().endsWith('.md') && !IGNORED.has(name.toLowerCase());
+}
+
 /**
  * Reads and validates every section file (`*.md`, in file-name order) and `synonyms.yaml` in
  * `dir`. Throws a {@link KnowledgeError} listing every problem; returns nothing partial, so a
  * caller never swaps in half a knowledge base.
  */
 export async function loadKnowledge(dir: string): Promise<Knowledge> {
+  const checked = validateKnowledgeFiles(await readKnowledgeFolder(dir), dir);
+  if (!checked.ok) throw new KnowledgeError(checked.problems);
+  return checked.knowledge;
+}
+
+/**
+ * Reads the files {@link loadKnowledge} validates, without validating them: the I/O half of the
+ * loader, so that an uploaded file can be checked together with the files already there.
+ * Throws a {@link KnowledgeError} only when the folder itself cannot be read.
+ */
+export async function readKnowledgeFolder(dir: string): Promise<KnowledgeFileInput[]> {
   let root: string;
   let names: string[];
   try {
     root = await realpath(dir);
-    names = (await readdir(root)).sort();
+    names = await readdir(root);
   } catch (error) {
     throw new KnowledgeError([{ file: dir, reason: reasons.folderUnreadable(errorText(error)) }]);
   }
+  const files: KnowledgeFileInput[] = [];
+  for (const name of knowledgeFileNames(names)) {
+    const read = await readKnowledgeFile(root, name);
+    files.push(read.ok ? { name, text: read.text } : { name, problem: read.problem });
+  }
+  return files;
+}
 
+/**
+ * Validates a whole knowledge base given as files: pure, so the loader and a chat upload (the
+ * folder's files with one added or replaced) run exactly the same checks. Names that are not
+ * knowledge files are ignored, as on disk; `folder` names the set in folder-wide problems.
+ */
+export function validateKnowledgeFiles(
+  files: readonly KnowledgeFileInput[],
+  folder: string,
+): { ok: true; knowledge: Knowledge } | { ok: false; problems: KnowledgeProblem[] } {
+  const byName = new Map(files.map((file) => [file.name, file]));
+  const names = knowledgeFileNames([...byName.keys()]);
   const problems: KnowledgeProblem[] = [];
   const sections: Section[] = [];
   const fileOfId = new Map<string, string>();
-  const sectionNames = names
-    .filter((name) => name.toLowerCase().endsWith('.md') && !IGNORED.has(name.toLowerCase()))
-    .slice(0, knowledgeLimits.maxFiles);
+  const sectionNames = names.filter(isSectionFileName);
 
   for (const name of sectionNames) {
-    const read = await readKnowledgeFile(root, name);
-    if (!read.ok) {
-      problems.push(read.problem);
+    const file = byName.get(name);
+    if (!file) continue;
+    if ('problem' in file) {
+      problems.push(file.problem);
       continue;
     }
-    const parsed = parseSection(name, read.text);
+    const parsed = parseSection(name, file.text);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -61,22 +121,41 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
     fileOfId.set(parsed.section.id, name);
     sections.push(parsed.section);
   }
-  if (sectionNames.length === 0) problems.push({ file: dir, reason: reasons.noSections });
+  if (sectionNames.length === 0) problems.push({ file: folder, reason: reasons.noSections });
 
   let synonyms: string[][] = [];
-  if (names.includes(SYNONYMS_FILE)) {
-    const read = await readKnowledgeFile(root, SYNONYMS_FILE);
-    if (read.ok) {
-      const parsed = parseSynonyms(read.text);
-      if (parsed.ok) synonyms = parsed.groups;
-      else problems.push(...parsed.problems);
-    } else {
-      problems.push(read.problem);
-    }
+  const synonymsFile = byName.get(SYNONYMS_FILE);
+  if (synonymsFile && 'problem' in synonymsFile) {
+    problems.push(synonymsFile.problem);
+  } else if (synonymsFile) {
+    const parsed = parseSynonyms(synonymsFile.text);
+    if (parsed.ok) synonyms = parsed.groups;
+    else problems.push(...parsed.problems);
   }
 
-  if (problems.length > 0) throw new KnowledgeError(problems);
-  return { sections, synonyms };
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, knowledge: { sections, synonyms } };
+}
+
+/**
+ * Checks the bytes of one knowledge file (size limit, UTF-8) and returns its text. Pure: the
+ * loader and an uploaded document share it.
+ */
+export function decodeKnowledgeFile(
+  name: string,
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; problem: KnowledgeProblem } {
+  if (bytes.length > knowledgeLimits.maxFileBytes) {
+    return {
+      ok: false,
+      problem: { file: name, reason: reasons.tooLarge(bytes.length, knowledgeLimits.maxFileBytes) },
+    };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, problem: { file: name, reason: reasons.notUtf8 } };
+  }
 }
 
 /** Parses the text of `synonyms.yaml`. Pure, for the loader and for checking an upload. */
@@ -125,20 +204,8 @@ async function readKnowledgeFile(root: string, name: string): Promise<ReadResult
     } else if (!info.isFile()) {
       return { ok: false, problem: { file: name, reason: reasons.notAFile } };
     }
-    const bytes = await readFile(full);
-    if (bytes.length > knowledgeLimits.maxFileBytes) {
-      return {
-        ok: false,
-        problem: {
-          file: name,
-          reason: reasons.tooLarge(bytes.length, knowledgeLimits.maxFileBytes),
-        },
-      };
-    }
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    return decodeKnowledgeFile(name, await readFile(full));
   } catch (error) {
-    if (error instanceof TypeError)
-      return { ok: false, problem: { file: name, reason: reasons.notUtf8 } };
     return { ok: false, problem: { file: name, reason: reasons.unreadable(errorText(error)) } };
   }
 }

@@ -1,8 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
 import { diffKnowledge, type KnowledgeDiff } from './diff.js';
 import { KnowledgeError } from './errors.js';
-import { loadKnowledge } from './load.js';
+import {
+  isKnowledgeFileName,
+  loadKnowledge,
+  type KnowledgeFileInput,
+  readKnowledgeFolder,
+  validateKnowledgeFiles,
+} from './load.js';
 import type { Knowledge } from './types.js';
+
+/** Where replaced knowledge files are kept, inside the knowledge folder; the loader skips it. */
+export const BACKUP_DIR = '.backups';
 
 /** One loaded version of the knowledge with its index; replaced whole, never edited. */
 export interface KnowledgeSnapshot {
@@ -16,6 +28,21 @@ export interface KnowledgeSnapshot {
 export type ReloadOutcome =
   | { ok: true; sections: number; diff: KnowledgeDiff; ms: number; version: number }
   | { ok: false; error: KnowledgeError; ms: number };
+
+/** What the knowledge would be with one file added or replaced, or why it cannot be. */
+export type CheckOutcome =
+  { ok: true; sections: number; diff: KnowledgeDiff } | { ok: false; error: KnowledgeError };
+
+/** The outcome of installing a file: the reload's, plus where the previous version went. */
+export type InstallOutcome = ReloadOutcome & {
+  /** The backup of the replaced file, relative to the knowledge folder; none for a new file. */
+  backup?: string;
+};
+
+/** Thrown for a file name that must not be written into the knowledge folder. */
+export class KnowledgeFileNameError extends Error {
+  override readonly name = 'KnowledgeFileNameError';
+}
 
 /** Builds the index of a knowledge version; asynchronous builders may yield to answers. */
 export type IndexBuilder = (knowledge: Knowledge) => SearchIndex | Promise<SearchIndex>;
@@ -63,6 +90,72 @@ export class KnowledgeStore {
     return this.pending;
   }
 
+  /**
+   * Checks the folder as it would be with `name` holding `text`, with the loader's own
+   * validation, and compares the result with the knowledge in use. Writes nothing.
+   */
+  async check(name: string, text: string): Promise<CheckOutcome> {
+    assertFileName(name);
+    let files: KnowledgeFileInput[];
+    try {
+      files = await readKnowledgeFolder(this.dir);
+    } catch (error) {
+      if (error instanceof KnowledgeError) return { ok: false, error };
+      throw error;
+    }
+    const checked = validateKnowledgeFiles(
+      [...files.filter((f) => f.name !== name), { name, text }],
+      this.dir,
+    );
+    if (!checked.ok) return { ok: false, error: new KnowledgeError(checked.problems) };
+    return {
+      ok: true,
+      sections: checked.knowledge.sections.length,
+      diff: diffKnowledge(this.snapshot.knowledge, checked.knowledge),
+    };
+  }
+
+  /**
+   * Writes `name` into the folder and reloads. The file is checked first (nothing is written
+   * when the result would not load); the previous version is copied to `.backups/` with the
+   * time in its name; the new text goes to a temporary file in the folder, then is renamed
+   * over the old one, so no reader ever sees half a file. Should the reload still fail (another
+   * edit in the meantime), the previous version is put back.
+   */
+  async install(name: string, text: string, now: Date = new Date()): Promise<InstallOutcome> {
+    const started = performance.now();
+    const checked = await this.check(name, text);
+    if (!checked.ok)
+      return { ok: false, error: checked.error, ms: Math.round(performance.now() - started) };
+
+    const target = path.join(this.dir, name);
+    let backup: string | undefined;
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    try {
+      await mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
+      backup = path.join(BACKUP_DIR, `${stamp}-${name}`);
+      await copyFile(target, path.join(this.dir, backup));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      backup = undefined;
+    }
+    await writeAtomically(target, text);
+
+    const outcome = await this.freshReload();
+    if (!outcome.ok) {
+      if (backup === undefined) await rm(target, { force: true });
+      else await writeAtomically(target, await readFile(path.join(this.dir, backup), 'utf8'));
+    }
+    return backup === undefined ? outcome : { ...outcome, backup };
+  }
+
+  // A reload that certainly reads the folder after now: one already running may have read it
+  // before a file was written, so it is waited for rather than joined.
+  private async freshReload(): Promise<ReloadOutcome> {
+    while (this.pending) await this.pending.catch(() => undefined);
+    return this.reload();
+  }
+
   private async doReload(): Promise<ReloadOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -83,4 +176,28 @@ export class KnowledgeStore {
       throw error;
     }
   }
+}
+
+function assertFileName(name: string): void {
+  if (!isKnowledgeFileName(name))
+    throw new KnowledgeFileNameError(`"${name}" is not a knowledge file name`);
+}
+
+// Same folder, so the rename is atomic: the file is either the old text or the new one.
+async function writeAtomically(target: string, text: string): Promise<void> {
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    await writeFile(temporary, text, { flag: 'wx' });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }

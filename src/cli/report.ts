@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { configSchema } from '../config.js';
+import { FeedbackStoreError } from '../feedback/feedback-store.js';
+import { collectStats, collectUnanswered, STATS_PERIODS } from '../feedback/insights.js';
+import { renderMarkdownReport } from '../feedback/markdown-report.js';
+import { SqliteFeedbackStore } from '../feedback/sqlite-feedback-store.js';
+
+const reportArgsSchema = z.object({
+  days: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650')
+    .default(7),
+});
+
+/** The validated command line of `npm run report`. */
+export type ReportArgs = z.infer<typeof reportArgsSchema>;
+
+/** Thrown for a bad command line; its message names the option. */
+export class ReportArgsError extends Error {
+  override readonly name = 'ReportArgsError';
+}
+
+/** Parses `report`'s arguments: `--days N` (default 7). */
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { days: { type: 'string' } } }));
+  } catch (error) {
+    throw new ReportArgsError(error instanceof Error ? error.message : String(error));
+  }
+  const parsed = reportArgsSchema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ReportArgsError(
+      `--${String(issue?.path[0] ?? 'arguments')}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+// Only DATA_DIR: the report must not refuse to run because of a bot setting it never reads.
+const envSchema = z.object({ DATA_DIR: configSchema.shape.DATA_DIR });
+
+/**
+ * `npm run report [-- --days N]`: the unanswered questions of the last N days grouped by
+ * similarity, the most 👎'd sections and the figures of 1, 7, 30 and N days, as Markdown on
+ * stdout, for the people who edit the knowledge. Reads `<DATA_DIR>/feedback.sqlite`.
+ */
+async function main(): Promise<void> {
+  const args = parseReportArgs(process.argv.slice(2));
+  const dotenv = await import('dotenv');
+  dotenv.config({ quiet: true });
+  const present = Object.fromEntries(
+    Object.entries({ DATA_DIR: process.env.DATA_DIR }).filter(([, v]) => v?.trim()),
+  );
+  const env = envSchema.parse(present);
+  const store = SqliteFeedbackStore.open(env.DATA_DIR, { mustExist: true });
+  try {
+    const now = new Date();
+    const periods = [...new Set([...STATS_PERIODS, args.days])].sort((a, b) => a - b);
+    const report = renderMarkdownReport({
+      generatedAt: now,
+      unanswered: await collectUnanswered(store, now, args.days),
+      stats: await collectStats(store, now, periods),
+    });
+    process.stdout.write(report);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ReportArgsError || error instanceof FeedbackStoreError;
+  console.error(
+    known
+      ? (error as Error).message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error),
+  );
+  process.exitCode = 1;
+});

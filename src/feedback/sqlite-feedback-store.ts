@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Lang } from '../knowledge/types.js';
+import {
+  capQuestion,
+  FeedbackStoreError,
+  voterHash,
+  type FeedbackStore,
+  type FeedbackSummary,
+  type PruneResult,
+  type QuestionRecord,
+  type UnansweredQuestion,
+  type VoteInput,
+  type VoteOutcome,
+} from './feedback-store.js';
+
+/** The database file inside DATA_DIR. */
+export const FEEDBACK_FILE = 'feedback.sqlite';
+
+const SCHEMA_VERSION = 1;
+
+// Times are milliseconds since the epoch: they compare and index as plain integers.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  best_section TEXT,
+  score REAL NOT NULL,
+  answered INTEGER NOT NULL CHECK (answered IN (0, 1)),
+  chat_type TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
+CREATE INDEX IF NOT EXISTS questions_unanswered ON questions (answered, at);
+CREATE TABLE IF NOT EXISTS votes (
+  question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+  voter TEXT NOT NULL,
+  section_id TEXT NOT NULL,
+  value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (question_id, voter)
+);
+CREATE INDEX IF NOT EXISTS votes_at ON votes (at);
+`;
+
+interface QuestionRow {
+  best_section: string | null;
+  answered: number;
+}
+
+/** Options of {@link SqliteFeedbackStore.open}. */
+export interface SqliteOpenOptions {
+  /** Fail instead of creating the folder and the file (the report reads, never creates). */
+  mustExist?: boolean;
+}
+
+/**
+ * The feedback store in one SQLite file, `<DATA_DIR>/feedback.sqlite`, in WAL mode so that the
+ * report can read while the bot writes. better-sqlite3 is synchronous; its calls take
+ * microseconds, so the promises of the interface resolve at once.
+ */
+export class SqliteFeedbackStore implements FeedbackStore {
+  private readonly insertQuestion: Database.Statement<
+    [number, string, Lang, string | null, number, number, string]
+  >;
+  private readonly selectQuestion: Database.Statement<[number], QuestionRow>;
+  private readonly selectVote: Database.Statement<[number, string], { value: number }>;
+  private readonly upsertVote: Database.Statement<[number, string, string, number, number]>;
+  private readonly countQuestions: Database.Statement<
+    [number],
+    { questions: number; answered: number | null }
+  >;
+  private readonly countBySection: Database.Statement<
+    [number],
+    { sectionId: string; count: number }
+  >;
+  private readonly countVotes: Database.Statement<
+    [number],
+    { sectionId: string; up: number; down: number }
+  >;
+  private readonly selectUnanswered: Database.Statement<
+    [number, number],
+    { text: string; at: number }
+  >;
+  private readonly deleteQuestions: Database.Statement<[number]>;
+  private readonly deleteVotes: Database.Statement<[number]>;
+  private readonly countAllVotes: Database.Statement<[], { n: number }>;
+  private readonly vote: (input: VoteInput) => VoteOutcome;
+  private readonly salt: string;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** The database file, for logs and error messages. */
+    readonly file: string,
+  ) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // Another process (the report, a second instance during a restart) may hold the lock briefly.
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new FeedbackStoreError(
+        `${file} was written by a newer version of the bot (schema ${version}); update the bot`,
+      );
+    }
+    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.salt = this.loadSalt();
+
+    this.insertQuestion = db.prepare(
+      'INSERT INTO questions (at, text, lang, best_section, score, answered, chat_type) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.selectQuestion = db.prepare('SELECT best_section, answered FROM questions WHERE id = ?');
+    this.selectVote = db.prepare('SELECT value FROM votes WHERE question_id = ? AND voter = ?');
+    this.upsertVote = db.prepare(
+      `INSERT INTO votes (question_id, voter, section_id, value, at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (question_id, voter) DO UPDATE SET value = excluded.value, at = excluded.at`,
+    );
+    this.countQuestions = db.prepare(
+      'SELECT COUNT(*) AS questions, SUM(answered) AS answered FROM questions WHERE at >= ?',
+    );
+    this.countBySection = db.prepare(
+      `SELECT best_section AS sectionId, COUNT(*) AS count FROM questions
+       WHERE at >= ? AND answered = 1 AND best_section IS NOT NULL
+       GROUP BY best_section ORDER BY count DESC, sectionId`,
+    );
+    this.countVotes = db.prepare(
+      `SELECT section_id AS sectionId, SUM(value = 1) AS up, SUM(value = -1) AS down FROM votes
+       WHERE at >= ? GROUP BY section_id ORDER BY sectionId`,
+    );
+    this.selectUnanswered = db.prepare(
+      'SELECT text, at FROM questions WHERE answered = 0 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+    );
+    this.deleteQuestions = db.prepare('DELETE FROM questions WHERE at < ?');
+    this.deleteVotes = db.prepare('DELETE FROM votes WHERE at < ?');
+    this.countAllVotes = db.prepare('SELECT COUNT(*) AS n FROM votes');
+
+    // Read and write in one transaction, so two quick presses cannot both count as the first.
+    this.vote = db.transaction((input: VoteInput): VoteOutcome => {
+      const question = this.selectQuestion.get(input.questionId);
+      if (!question || question.answered !== 1 || question.best_section === null)
+        return { status: 'unknown' };
+      const voter = voterHash(this.salt, input.userId);
+      const before = this.selectVote.get(input.questionId, voter)?.value;
+      const sectionId = question.best_section;
+      if (before === input.value) return { status: 'unchanged', sectionId };
+      this.upsertVote.run(input.questionId, voter, sectionId, input.value, input.at.getTime());
+      return { status: before === undefined ? 'recorded' : 'changed', sectionId };
+    });
+  }
+
+  /**
+   * Opens (creating the folder, the file and the schema when missing) the store in `dataDir`.
+   * Throws a {@link FeedbackStoreError} naming the file when it cannot be used.
+   */
+  static open(dataDir: string, options: SqliteOpenOptions = {}): SqliteFeedbackStore {
+    const file = path.join(dataDir, FEEDBACK_FILE);
+    if (options.mustExist && !existsSync(file))
+      throw new FeedbackStoreError(
+        `No feedback database at ${file}: the bot creates it when it starts (check DATA_DIR)`,
+      );
+    let db: Database.Database | undefined;
+    try {
+      if (!options.mustExist) mkdirSync(dataDir, { recursive: true });
+      db = new Database(file, { fileMustExist: options.mustExist ?? false });
+      return new SqliteFeedbackStore(db, file);
+    } catch (error) {
+      db?.close();
+      if (error instanceof FeedbackStoreError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new FeedbackStoreError(`Cannot open the feedback database ${file}: ${reason}`);
+    }
+  }
+
+  recordQuestion(question: QuestionRecord): Promise<number> {
+    const info = this.insertQuestion.run(
+      question.at.getTime(),
+      capQuestion(question.text),
+      question.lang,
+      question.bestSection ?? null,
+      question.score,
+      question.answered ? 1 : 0,
+      question.chatType,
+    );
+    return Promise.resolve(Number(info.lastInsertRowid));
+  }
+
+  recordVote(vote: VoteInput): Promise<VoteOutcome> {
+    return Promise.resolve(this.vote(vote));
+  }
+
+  summary(since: Date): Promise<FeedbackSummary> {
+    const at = since.getTime();
+    const counts = this.countQuestions.get(at);
+    return Promise.resolve({
+      questions: counts?.questions ?? 0,
+      answered: counts?.answered ?? 0,
+      answeredBySection: this.countBySection.all(at),
+      votes: this.countVotes.all(at),
+    });
+  }
+
+  unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]> {
+    const rows = this.selectUnanswered.all(since.getTime(), limit);
+    return Promise.resolve(rows.map((row) => ({ text: row.text, at: new Date(row.at) })));
+  }
+
+  deleteOlderThan(cutoff: Date): Promise<PruneResult> {
+    const at = cutoff.getTime();
+    const prune = this.db.transaction((): PruneResult => {
+      const before = this.countAllVotes.get()?.n ?? 0;
+      // Votes on a deleted question go with it (ON DELETE CASCADE), so they are counted here.
+      const questions = this.deleteQuestions.run(at).changes;
+      this.deleteVotes.run(at);
+      return { questions, votes: before - (this.countAllVotes.get()?.n ?? 0) };
+    });
+    return Promise.resolve(prune());
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+
+  // The salt lives in the database: a restart keeps one vote per user, and a copy of the votes
+  // without this table cannot be matched to user ids.
+  private loadSalt(): string {
+    // OR IGNORE: two processes opening a new file at once keep whichever salt came first.
+    this.db
+      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)")
+      .run(randomBytes(32).toString('base64url'));
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'voter_salt'").get() as
+      { value: string } | undefined;
+    if (!row) throw new FeedbackStoreError(`${this.file} has no voter salt`);
+    return row.value;
+  }
+}
