@@ -5,6 +5,9 @@ import { createBot } from './bot/create-bot.js';
 import { registerCommands } from './bot/commands.js';
 import type { BotDeps, BotSettings } from './bot/deps.js';
 import { createWebhookServer } from './bot/webhook-server.js';
+import type { FeedbackStore } from './feedback/feedback-store.js';
+import { scheduleRetention } from './feedback/retention.js';
+import { SqliteFeedbackStore } from './feedback/sqlite-feedback-store.js';
 import { formatProblem } from './knowledge/errors.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { Logger } from './logger.js';
@@ -23,6 +26,42 @@ export function botSettings(config: Config): BotSettings {
     groupAutoPerMinute: config.GROUP_AUTO_PER_MINUTE,
     groupMessagesPerMinute: config.GROUP_MESSAGES_PER_MINUTE,
     userMessagesPerSecond: config.USER_MESSAGES_PER_SECOND,
+  };
+}
+
+/** Where feedback is kept and for how long, from the configuration. */
+export interface FeedbackSettings {
+  /** The folder of `feedback.sqlite`; created when missing. */
+  dataDir: string;
+  retentionDays: number;
+}
+
+/** Takes the feedback storage settings out of the configuration. */
+export function feedbackSettings(config: Config): FeedbackSettings {
+  return { dataDir: config.DATA_DIR, retentionDays: config.RETENTION_DAYS };
+}
+
+/**
+ * Opens the feedback store in DATA_DIR and starts retention: records older than
+ * RETENTION_DAYS are deleted now and once a day.
+ */
+export function openFeedback(
+  settings: FeedbackSettings,
+  logger: Logger,
+): { feedback: FeedbackStore; close: () => Promise<void> } {
+  const feedback = SqliteFeedbackStore.open(settings.dataDir);
+  logger.info(
+    { file: feedback.file, retentionDays: settings.retentionDays },
+    'feedback store open',
+  );
+  const retention = scheduleRetention(feedback, { retentionDays: settings.retentionDays, logger });
+  return {
+    feedback,
+    close: async () => {
+      retention.stop();
+      await retention.firstRun;
+      await feedback.close();
+    },
   };
 }
 

@@ -1,6 +1,14 @@
-import { StartupError, botSettings, reloadAndLog, startBot } from './app.js';
+import {
+  StartupError,
+  botSettings,
+  feedbackSettings,
+  openFeedback,
+  reloadAndLog,
+  startBot,
+} from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
+import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { createLogger, redactSecrets } from './logger.js';
@@ -16,11 +24,14 @@ async function main(): Promise<void> {
     { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },
     'knowledge loaded',
   );
-  const deps = { store, logger, settings: botSettings(config) };
+  // The console chat records into the same DATA_DIR: its /stats show what was typed there.
+  const { feedback, close: closeFeedback } = openFeedback(feedbackSettings(config), logger);
+  const deps = { store, logger, settings: botSettings(config), feedback };
   process.on('SIGHUP', () => void reloadAndLog(store, logger));
 
   if (!config.BOT_TOKEN) {
     await runConsoleChat(deps);
+    await closeFeedback();
     return;
   }
 
@@ -31,6 +42,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the answers in progress');
     await bot.stop();
+    await closeFeedback();
     logger.info('stopped');
     process.exit(0);
   };
@@ -40,7 +52,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof StartupError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof StartupError ||
+    error instanceof FeedbackStoreError;
   if (error instanceof KnowledgeError)
     console.error(`The knowledge cannot be loaded:\n${error.message}`);
   else

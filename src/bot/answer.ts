@@ -10,6 +10,12 @@ export interface ReplyButton {
   data: string;
 }
 
+/** A button that opens a link instead of calling the bot back. */
+export interface UrlButton {
+  text: string;
+  url: string;
+}
+
 /** A reply before it meets Telegram: HTML messages, with the buttons for the last one. */
 export interface ComposedReply {
   messages: string[];
@@ -43,6 +49,61 @@ export function renderSection(section: Section, lang: Lang): string[] {
     `<b>${escapeHtml(text.title)}</b>`,
     ...markdownToHtmlBlocks(text.body),
   ]);
+}
+
+/**
+ * The deep link that opens a section in a private chat with the bot: `/start <id>` then shows
+ * it (welcome.ts). Section ids are valid start payloads (the knowledge schema sees to it).
+ */
+export function shareLink(botUsername: string, sectionId: string): string {
+  return `https://t.me/${botUsername}?start=${sectionId}`;
+}
+
+/** Callback data of a vote button: `v:<question id>:u` (👍) or `:d` (👎), far below 64 bytes. */
+export function voteData(questionId: number, value: 1 | -1): string {
+  return `v:${questionId}:${value === 1 ? 'u' : 'd'}`;
+}
+
+/** Reads {@link voteData}; undefined for anything else. */
+export function parseVoteData(data: string): { questionId: number; value: 1 | -1 } | undefined {
+  const match = /^v:([1-9][0-9]{0,15}):([ud])$/.exec(data);
+  if (!match) return undefined;
+  const questionId = Number(match[1]);
+  if (!Number.isSafeInteger(questionId)) return undefined;
+  return { questionId, value: match[2] === 'u' ? 1 : -1 };
+}
+
+/**
+ * The row under an answer: 👍 and 👎 when the question was recorded (the buttons need its id),
+ * and the share link to the section.
+ */
+export function answerActions(
+  sectionId: string,
+  lang: Lang,
+  botUsername: string,
+  questionId: number | undefined,
+): (ReplyButton | UrlButton)[] {
+  const replies = repliesFor(lang);
+  const votes =
+    questionId === undefined
+      ? []
+      : [
+          { text: replies.voteUpButton, data: voteData(questionId, 1) },
+          { text: replies.voteDownButton, data: voteData(questionId, -1) },
+        ];
+  return [...votes, { text: replies.shareButton, url: shareLink(botUsername, sectionId) }];
+}
+
+/** One line per section: its title, linked to its deep link, for the /topics message. */
+export function topicLinkLines(
+  sections: readonly Section[],
+  lang: Lang,
+  botUsername: string,
+): string[] {
+  return sections.map((s) => {
+    const href = escapeHtml(shareLink(botUsername, s.id));
+    return `• <a href="${href}">${escapeHtml(sectionText(s, lang).title)}</a>`;
+  });
 }
 
 function sectionButton(section: Section, lang: Lang): ReplyButton[] {

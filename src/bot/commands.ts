@@ -17,6 +17,10 @@ const GROUP: Record<string, Described> = {
 const ADMIN: Record<string, Described> = {
   ...PUBLIC,
   reload: { en: 'Reload the knowledge files', zh: '重新加载知识库' },
+  unanswered: { en: 'Frequent unanswered questions (7 days)', zh: '最近 7 天常见的无答案问题' },
+  stats: { en: 'Questions, answers and feedback', zh: '问题、回答和反馈统计' },
+  confirm: { en: 'Install the uploaded knowledge file', zh: '写入上传的知识库文件' },
+  cancel: { en: 'Drop the uploaded knowledge file', zh: '放弃上传的知识库文件' },
 };
 
 function list(commands: Record<string, Described>, lang: 'en' | 'zh'): BotCommand[] {
@@ -24,8 +28,9 @@ function list(commands: Record<string, Described>, lang: 'en' | 'zh'): BotComman
 }
 
 /**
- * Registers the command menus: everyone sees start/help/topics, groups see /ask, and /reload
- * appears only in the admins' own private chats. An admin who has not opened a chat with the bot
+ * Registers the command menus: everyone sees start/help/topics, groups see /ask, and the admin
+ * commands (/reload, /unanswered, /stats, /confirm, /cancel) appear only in the admins' own
+ * private chats. An admin who has not opened a chat with the bot
  * yet cannot get a chat-scoped menu; that is logged and skipped.
  */
 export async function registerCommands(

@@ -6,20 +6,30 @@ import type { UserFromGetMe } from 'grammy/types';
 import { userLang, type BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { adminFeature } from './features/admin.js';
+import { feedbackFeature } from './features/feedback.js';
 import { groupQuestionsFeature } from './features/group-questions.js';
+import { inlineFeature } from './features/inline.js';
+import { insightsFeature } from './features/insights.js';
+import { knowledgeUploadFeature } from './features/knowledge-upload.js';
 import { privateQuestionsFeature } from './features/private-questions.js';
 import { topicsFeature } from './features/topics.js';
 import { welcomeFeature } from './features/welcome.js';
 import { dedupeUpdates } from './middlewares/dedupe-updates.js';
 import { errorHandler } from './middlewares/error-handler.js';
 import { groupPace } from './middlewares/group-pace.js';
+import { networkRetry, type NetworkRetryOptions } from './middlewares/network-retry.js';
 import { repliesFor } from './replies.js';
+
+/** Telegram's Bot API, unless a self-hosted server is configured. */
+export const DEFAULT_API_ROOT = 'https://api.telegram.org';
 
 export interface CreateBotOptions {
   /** A self-hosted Bot API server (or the test server) instead of Telegram's. */
   apiRoot?: string;
   /** Skips `getMe` at start; tests and the console chat know who the bot is. */
   botInfo?: UserFromGetMe;
+  /** How network failures are retried; tests shorten the waits. */
+  networkRetry?: NetworkRetryOptions;
   /** Told the id of every update once its handling has finished, successfully or not. */
   onUpdateHandled?: (updateId: number) => void;
 }
@@ -40,7 +50,10 @@ export function createBot(
 
   // Outgoing calls: keep groups under their pace, and honour every 429's retry_after.
   bot.api.config.use(groupPace(deps.settings.groupMessagesPerMinute));
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120 }));
+  bot.api.config.use(networkRetry(options.networkRetry));
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120, rethrowHttpErrors: true }),
+  );
 
   // Incoming updates: one at a time per chat, each once, no flood from a single user.
   const onHandled = options.onUpdateHandled;
@@ -59,7 +72,9 @@ export function createBot(
     limit<BotContext, never>({
       timeFrame: 1000,
       limit: deps.settings.userMessagesPerSecond,
-      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      // Inline queries are exempt: typing sends one per keystroke, they are answered from a
+      // short cache, and dropping the last one would leave the asker with stale results.
+      keyGenerator: (ctx) => (ctx.inlineQuery ? undefined : ctx.from?.id.toString()),
       onLimitExceeded: async (ctx) => {
         deps.logger.warn({ user: ctx.from?.id, chat: ctx.chat?.id }, 'user rate limit exceeded');
         if (ctx.chat?.type === 'private')
@@ -70,7 +85,12 @@ export function createBot(
 
   bot.use(welcomeFeature(deps));
   bot.use(topicsFeature(deps));
+  bot.use(inlineFeature(deps));
+  bot.use(feedbackFeature(deps));
   bot.use(adminFeature(deps));
+  bot.use(insightsFeature(deps));
+  // Before the private questions, which would take a document or /confirm for a question.
+  bot.use(knowledgeUploadFeature(deps, { apiRoot: options.apiRoot ?? DEFAULT_API_ROOT }));
   bot.use(privateQuestionsFeature(deps));
   bot.use(groupQuestionsFeature(deps));
 

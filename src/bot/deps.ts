@@ -1,3 +1,4 @@
+import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { KnowledgeStore } from '../knowledge/store.js';
 import type { Logger } from '../logger.js';
 
@@ -19,4 +20,16 @@ export interface BotDeps {
   store: KnowledgeStore;
   logger: Logger;
   settings: BotSettings;
+  /**
+   * Where questions and votes are recorded. Optional so that a bare bot (the benchmark) runs
+   * without storage: then nothing is recorded and answers carry no vote buttons.
+   */
+  feedback?: FeedbackStore;
+  /** The clock; tests inject one. The system clock when absent. */
+  now?: () => Date;
+}
+
+/** The current time by the deps' clock. */
+export function nowOf(deps: Pick<BotDeps, 'now'>): Date {
+  return deps.now ? deps.now() : new Date();
 }

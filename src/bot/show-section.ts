@@ -1,13 +1,15 @@
 import type { Lang } from '../knowledge/types.js';
-import { renderSection, topicButtons } from './answer.js';
+import { renderSection, shareLink, topicButtons, topicLinkLines } from './answer.js';
+import { sendWithButtons } from './answer-question.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
+import { MESSAGE_LIMIT } from './render.js';
 import { repliesFor } from './replies.js';
 import { sendHtmlMessages } from './send.js';
 
 /**
- * Sends one section by id (deep links, topic buttons). An id that no longer exists, after a
- * reload removed it, gets the current topic list instead of an error.
+ * Sends one section by id (deep links, topic buttons), with its share link. An id that no
+ * longer exists, after a reload removed it, gets the current topic list instead of an error.
  */
 export async function showSection(
   ctx: BotContext,
@@ -23,7 +25,9 @@ export async function showSection(
     });
     return false;
   }
-  await sendHtmlMessages(ctx, renderSection(section, lang));
+  await sendWithButtons(ctx, renderSection(section, lang), [
+    [{ text: repliesFor(lang).shareButton, url: shareLink(ctx.me.username, id) }],
+  ]);
   deps.logger.info(
     { update: ctx.update.update_id, chat: ctx.chat?.type, section: id, lang },
     'section shown',
@@ -31,10 +35,32 @@ export async function showSection(
   return true;
 }
 
-/** Sends the topic list: one button per section. */
+/**
+ * Sends the topic list: each section as a line linked to its deep link (to copy and share),
+ * and one button per section (to open it here).
+ */
 export async function showTopics(ctx: BotContext, deps: BotDeps, lang: Lang): Promise<void> {
   const { knowledge } = deps.store.current;
-  await sendHtmlMessages(ctx, [repliesFor(lang).topics], {
+  const text = repliesFor(lang).topicsWithLinks(
+    topicLinkLines(knowledge.sections, lang, ctx.me.username),
+  );
+  await sendHtmlMessages(ctx, packLines(text, MESSAGE_LIMIT), {
     buttons: topicButtons(knowledge.sections, lang),
   });
+}
+
+// A long topic list is cut between lines (each line is whole HTML), never inside a link.
+function packLines(text: string, limit: number): string[] {
+  const messages: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const joined = current === '' ? line : `${current}\n${line}`;
+    if (joined.length <= limit || current === '') current = joined;
+    else {
+      messages.push(current);
+      current = line;
+    }
+  }
+  if (current.trim() !== '') messages.push(current);
+  return messages;
 }

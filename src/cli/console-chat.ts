@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Chat, Message, Update, UserFromGetMe } from 'grammy/types';
-import type { ReplyButton } from '../bot/answer.js';
+import type { ReplyButton, UrlButton } from '../bot/answer.js';
 import { createBot } from '../bot/create-bot.js';
 import type { BotDeps } from '../bot/deps.js';
 import { htmlToPlain } from '../bot/render.js';
 import { repliesFor } from '../bot/replies.js';
+import { MemoryFeedbackStore } from '../feedback/memory-feedback-store.js';
 
 const CONSOLE_BOT: UserFromGetMe = {
   id: 1,
@@ -24,13 +25,14 @@ const CONSOLE_BOT: UserFromGetMe = {
 const CONSOLE_USER = { id: 100, is_bot: false, first_name: 'You' } as const;
 
 interface KeyboardMarkup {
-  inline_keyboard?: { text: string; callback_data?: string }[][];
+  inline_keyboard?: { text: string; callback_data?: string; url?: string }[][];
 }
 
 /**
  * A local chat on the terminal that drives the real bot: each line typed becomes a private
  * message update, each API call the bot makes is printed instead of sent. Buttons are numbered;
- * typing a number presses one. It needs no token and no network.
+ * typing a number presses one (a link button prints its link). It needs no token and no
+ * network. Without a feedback store in `deps` (`npm run chat`) votes are kept in memory.
  */
 export async function runConsoleChat(
   deps: BotDeps,
@@ -41,9 +43,10 @@ export async function runConsoleChat(
 ): Promise<void> {
   // One person at a keyboard, or a pasted list of questions: no flood control to apply.
   const settings = { ...deps.settings, userMessagesPerSecond: Number.MAX_SAFE_INTEGER };
-  const bot = createBot('0:console', { ...deps, settings }, { botInfo: CONSOLE_BOT });
+  const feedback = deps.feedback ?? new MemoryFeedbackStore();
+  const bot = createBot('0:console', { ...deps, settings, feedback }, { botInfo: CONSOLE_BOT });
   const print = (line: string) => io.output.write(`${line}\n`);
-  let buttons: ReplyButton[] = [];
+  let buttons: (ReplyButton | UrlButton)[] = [];
   let messageId = 0;
   let updateId = 0;
   const chat = {
@@ -54,11 +57,22 @@ export async function runConsoleChat(
 
   bot.api.config.use(async (_prev, method, payload) => {
     const p = (payload ?? {}) as { text?: string; reply_markup?: KeyboardMarkup };
+    if (method === 'answerCallbackQuery') {
+      const answer = (payload ?? {}) as { text?: string };
+      if (answer.text) print(`\n(${answer.text})`);
+      return { ok: true, result: true } as never;
+    }
     if (method === 'sendMessage' && p.text !== undefined) {
       print(`\n${htmlToPlain(p.text)}`);
       const rows = p.reply_markup?.inline_keyboard ?? [];
-      buttons = rows.flat().map((b) => ({ text: b.text, data: b.callback_data ?? '' }));
-      buttons.forEach((b, i) => print(`  [${i + 1}] ${b.text}`));
+      buttons = rows
+        .flat()
+        .map((b) =>
+          b.url === undefined
+            ? { text: b.text, data: b.callback_data ?? '' }
+            : { text: b.text, url: b.url },
+        );
+      buttons.forEach((b, i) => print(`  [${i + 1}] ${b.text}${'url' in b ? ` ${b.url}` : ''}`));
       const message: Message.TextMessage = {
         message_id: ++messageId,
         date: now(),
@@ -79,6 +93,11 @@ export async function runConsoleChat(
     const text = raw.trim();
     if (text !== '') {
       const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
+      if (pressed && 'url' in pressed) {
+        print(pressed.url);
+        io.output.write('\n> ');
+        continue;
+      }
       const update: Update = pressed
         ? {
             update_id: ++updateId,

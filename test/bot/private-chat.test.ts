@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { parseShowSectionData } from '../../src/bot/answer.js';
+import { parseShowSectionData, topicLinkLines } from '../../src/bot/answer.js';
 import { escapeHtml } from '../../src/bot/render.js';
 import { repliesFor } from '../../src/bot/replies.js';
 import type { Lang } from '../../src/knowledge/types.js';
@@ -7,6 +7,7 @@ import {
   buttonsOf,
   errorLogs,
   logsWith,
+  sectionButtons,
   sectionById,
   startBotHarness,
   titleOf,
@@ -51,7 +52,7 @@ function expectSectionAnswer(
     offset: 0,
     length: title.length,
   });
-  for (const button of buttonsOf(answer)) {
+  for (const button of sectionButtons(answer)) {
     expect(button.callback_data).toMatch(new RegExp(`^s:${CODE[lang]}:[a-z0-9-]+$`));
     // An alternative is another section, never the one answered.
     expect(button.callback_data).not.toBe(`s:${CODE[lang]}:${id}`);
@@ -113,7 +114,7 @@ describe('private questions', () => {
     const answer = (await ask('eSIM能自动断网吗'))[0];
     if (!answer) throw new Error('no answer');
     // The alternatives depend on the matcher's scores; the topic list is the fallback.
-    let button = buttonsOf(answer)[0];
+    let button = sectionButtons(answer)[0];
     if (!button) {
       await h.handle(h.fake.privateText(USER_ID, '/topics'));
       button = buttonsOf(h.fake.sent(USER_ID).at(-1)!)[1];
@@ -191,8 +192,10 @@ describe('commands in private', () => {
   test('/topics lists one button per section', async () => {
     const sent = await ask('/topics');
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.payload.text).toBe(repliesFor('en').topics);
     const sections = h.store.current.knowledge.sections;
+    expect(sent[0]?.payload.text).toBe(
+      repliesFor('en').topicsWithLinks(topicLinkLines(sections, 'en', h.fake.botInfo.username)),
+    );
     expect(sections.length).toBeGreaterThan(5);
     const buttons = buttonsOf(sent[0]!);
     expect(buttons.map((b) => b.text)).toEqual(sections.map((s) => titleOf(h.store, s.id, 'en')));

@@ -16,6 +16,8 @@ import { createBot } from '../../src/bot/create-bot.js';
 import type { BotContext } from '../../src/bot/context.js';
 import type { BotDeps, BotSettings } from '../../src/bot/deps.js';
 import { parseConfig } from '../../src/config.js';
+import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
+import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
 import type { Lang, Section } from '../../src/knowledge/types.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -128,6 +130,13 @@ export interface HarnessOptions {
   settings?: Partial<BotSettings>;
   /** Changes the temporary knowledge folder before the store first loads it. */
   prepareKnowledge?: (dir: string) => Promise<void>;
+  /**
+   * The feedback store. Default: a SQLite store in a fresh temporary DATA_DIR, closed and
+   * removed by `close`. A store passed in is left open (a test may reopen its folder).
+   */
+  feedback?: FeedbackStore;
+  /** The clock the bot reads (question and vote times, report periods, upload expiry). */
+  now?: () => Date;
 }
 
 export interface BotHarness {
@@ -136,6 +145,9 @@ export interface BotHarness {
   store: KnowledgeStore;
   deps: BotDeps;
   knowledgeDir: string;
+  feedback: FeedbackStore;
+  /** The temporary DATA_DIR of the default feedback store; undefined when one was passed in. */
+  dataDir: string | undefined;
   logs: LogLine[];
   rawLogs: string[];
   /** Handles one update like the runner does: middleware errors go to `bot.catch`. */
@@ -147,11 +159,29 @@ export interface BotHarness {
 export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
   const fake = await FakeBotApi.start();
   const knowledgeDir = await copyKnowledge();
+  const dataDir = options.feedback
+    ? undefined
+    : await mkdtemp(path.join(tmpdir(), 'esim-faq-data-'));
+  const feedback = options.feedback ?? SqliteFeedbackStore.open(dataDir ?? '');
+  const cleanUp = async () => {
+    await fake.close();
+    await rm(knowledgeDir, { recursive: true, force: true });
+    if (dataDir !== undefined) {
+      await feedback.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
   try {
     await options.prepareKnowledge?.(knowledgeDir);
     const store = await KnowledgeStore.open(knowledgeDir);
     const { logger, lines, raw } = captureLogs('info', [fake.token]);
-    const deps: BotDeps = { store, logger, settings: testSettings(options.settings) };
+    const deps: BotDeps = {
+      store,
+      logger,
+      settings: testSettings(options.settings),
+      feedback,
+      ...(options.now ? { now: options.now } : {}),
+    };
     const bot = createBot(fake.token, deps, { botInfo: fake.botInfo, apiRoot: fake.apiRoot });
     return {
       fake,
@@ -159,6 +189,8 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       store,
       deps,
       knowledgeDir,
+      feedback,
+      dataDir,
       logs: lines,
       rawLogs: raw,
       handle: async (update) => {
@@ -169,14 +201,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
           await bot.errorHandler(error as BotError<BotContext>);
         }
       },
-      close: async () => {
-        await fake.close();
-        await rm(knowledgeDir, { recursive: true, force: true });
-      },
+      close: cleanUp,
     };
   } catch (error) {
-    await fake.close();
-    await rm(knowledgeDir, { recursive: true, force: true });
+    await cleanUp();
     throw error;
   }
 }
@@ -196,6 +224,23 @@ export function keyboardOf(sent: SentMessage | RecordedCall): SentButton[][] {
   const parsed: unknown = typeof markup === 'string' ? JSON.parse(markup) : markup;
   if (typeof parsed !== 'object' || parsed === null || !('inline_keyboard' in parsed)) return [];
   return (parsed as { inline_keyboard: SentButton[][] }).inline_keyboard;
+}
+
+/** A button as sent, with its link when it is a URL button. */
+export interface SentUrlButton extends SentButton {
+  url?: string;
+}
+
+/** The buttons that open a section (`s:` callback data): alternatives and topic lists. */
+export function sectionButtons(sent: SentMessage | RecordedCall): SentButton[] {
+  return buttonsOf(sent).filter((b) => b.callback_data?.startsWith('s:'));
+}
+
+/** The row under an answer: 👍 and 👎 (`v:` callback data) and the share link. */
+export function answerActionButtons(sent: SentMessage | RecordedCall): SentUrlButton[] {
+  return buttonsOf(sent).filter(
+    (b: SentUrlButton) => b.callback_data?.startsWith('v:') || b.url !== undefined,
+  );
 }
 
 /** All buttons of a sent message, in order. */

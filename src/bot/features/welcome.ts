@@ -5,6 +5,12 @@ import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 import { showSection } from '../show-section.js';
 
+/**
+ * The deep-link payload that only greets (`t.me/<bot>?start=welcome`), for links that do not
+ * point at a section, such as the inline "no answer" button.
+ */
+export const WELCOME_PAYLOAD = 'welcome';
+
 /** `/start` (with a section id as deep-link payload: `t.me/<bot>?start=esim`) and `/help`. */
 export function welcomeFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -12,7 +18,10 @@ export function welcomeFeature(deps: BotDeps): Composer<BotContext> {
   composer.command('start', async (ctx) => {
     const lang = userLang(ctx);
     const payload = ctx.match.trim();
-    if (payload !== '' && (await showSection(ctx, deps, payload, lang))) return;
+    const known = deps.store.current.knowledge.sections.some((s) => s.id === payload);
+    // Any other payload is a section that a reload removed: showSection says so.
+    const greetOnly = payload === '' || (payload === WELCOME_PAYLOAD && !known);
+    if (!greetOnly && (await showSection(ctx, deps, payload, lang))) return;
     const replies = repliesFor(lang);
     await sendHtmlMessages(ctx, [
       replies.welcome(ctx.from?.first_name ?? ''),

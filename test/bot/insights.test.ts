@@ -1,0 +1,243 @@
+/**
+ * A scripted conversation of 30 questions over the fake Bot API (answered and off-topic, with
+ * near-duplicates, in private and in a group, spread over 20 days, plus votes), then the
+ * admins' reports, and the same figures after a restart on the same DATA_DIR.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { repliesFor } from '../../src/bot/replies.js';
+import { DAY_MS } from '../../src/feedback/insights.js';
+import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
+import {
+  ADMIN_ID,
+  answerActionButtons,
+  GROUP_ID,
+  logsWith,
+  startBotHarness,
+  visibleText,
+  type BotHarness,
+} from '../support/bot-harness.js';
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+
+let h: BotHarness | undefined;
+let dataDir: string | undefined;
+const stores: SqliteFeedbackStore[] = [];
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  for (const store of stores.splice(0)) await store.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+});
+
+/** A bot on a SQLite store in `dir`, with a clock the script moves. */
+async function startOn(dir: string, clock: { now: Date }): Promise<BotHarness> {
+  const feedback = SqliteFeedbackStore.open(dir);
+  stores.push(feedback);
+  h = await startBotHarness({ feedback, now: () => clock.now });
+  return h;
+}
+
+interface Asked {
+  /** The chat the answer went to. */
+  chat: number;
+  /** The vote buttons' callback data, when the question was answered. */
+  up?: string;
+  down?: string;
+  message?: number;
+}
+
+let nextUser = 5000;
+
+/** Asks in a private chat (a new user each time) or in the group with /ask. */
+async function ask(bot: BotHarness, text: string, where: 'private' | 'group'): Promise<Asked> {
+  const user = nextUser++;
+  const chat = where === 'private' ? user : GROUP_ID;
+  const before = bot.fake.sent(chat).length;
+  await bot.handle(
+    where === 'private'
+      ? bot.fake.privateText(user, text)
+      : bot.fake.groupText(GROUP_ID, user, `/ask ${text}`),
+  );
+  const reply = bot.fake.sent(chat).slice(before).at(-1);
+  if (!reply) throw new Error(`no reply to ${text}`);
+  const [up, down] = answerActionButtons(reply).filter((b) => b.callback_data);
+  return {
+    chat,
+    message: reply.message.message_id,
+    ...(up?.callback_data ? { up: up.callback_data } : {}),
+    ...(down?.callback_data ? { down: down.callback_data } : {}),
+  };
+}
+
+async function vote(bot: BotHarness, asked: Asked, user: number, data: string | undefined) {
+  if (!data) throw new Error('the answer has no vote button');
+  await bot.handle(bot.fake.callbackQuery(user, asked.chat, data, asked.message));
+}
+
+/** Runs the 30-question script; returns how many questions were answered per period. */
+async function runScript(bot: BotHarness, clock: { now: Date }): Promise<void> {
+  const at = (daysAgo: number) => (clock.now = new Date(NOW.getTime() - daysAgo * DAY_MS));
+
+  // 20 days ago: 4 questions, 3 answered. Only /stats' 30-day figures see them.
+  at(20);
+  for (const q of ['what is an esim', 'what is an esim', 'is esim safe', '今天吃什么'])
+    await ask(bot, q, 'private');
+
+  // 3 days ago: 6 questions, 4 answered.
+  at(3);
+  for (const q of [
+    'eSIM能自动断网吗',
+    'eSIM能自动断网吗',
+    'Smart卡是什么',
+    'Smart卡是什么',
+    '今天吃啥',
+    'best pizza recipe',
+  ])
+    await ask(bot, q, 'private');
+
+  // Today: 20 questions, 10 answered; two of them asked in the group.
+  at(0);
+  const esim = await ask(bot, 'what is an esim', 'private');
+  await ask(bot, 'what is an esim', 'private');
+  const safeInGroup = await ask(bot, 'is esim safe', 'group');
+  await ask(bot, 'is esim safe', 'group');
+  await ask(bot, 'eSIM安全吗', 'private');
+  await ask(bot, 'eSIM安全吗', 'private');
+  const cutOff = await ask(bot, 'eSIM能自动断网吗', 'private');
+  await ask(bot, 'how do I limit my data', 'private');
+  await ask(bot, 'can a kids watch use esim', 'private');
+  await ask(bot, 'Smart卡是什么', 'private');
+  for (const q of [
+    '今天吃什么',
+    '今天吃什么',
+    '今天吃什么',
+    '今天吃啥',
+    '今天吃什么？',
+    'who won the game last night',
+    'who won the game last night',
+    'Who won the game last night?',
+    'best pizza recipe',
+    '明天天气怎么样',
+  ])
+    await ask(bot, q, 'private');
+
+  // Votes: the asker likes the esim answer (and changes their mind twice); three group members
+  // judge the group's security answer; the cut-off answer gets a 👎.
+  await vote(bot, esim, esim.chat, esim.down);
+  await vote(bot, esim, esim.chat, esim.up);
+  await vote(bot, safeInGroup, 7001, safeInGroup.down);
+  await vote(bot, safeInGroup, 7002, safeInGroup.down);
+  await vote(bot, safeInGroup, 7003, safeInGroup.up);
+  await vote(bot, cutOff, cutOff.chat, cutOff.down);
+}
+
+async function command(bot: BotHarness, user: number, text: string): Promise<string[]> {
+  const before = bot.fake.sent(user).length;
+  await bot.handle(bot.fake.privateText(user, text));
+  return bot.fake
+    .sent(user)
+    .slice(before)
+    .map((s) => visibleText(s));
+}
+
+const UNANSWERED = [
+  'Unanswered questions, last 7 days: 12 in total; the 4 most frequent, grouped by similarity:',
+  '1. ×6 今天吃什么 (3 wordings)',
+  '2. ×3 who won the game last night (2 wordings)',
+  '3. ×2 best pizza recipe',
+  '4. ×1 明天天气怎么样',
+  '',
+  'Most 👎:',
+  'esim-security 👍1 👎2',
+  'esim-auto-disconnect 👍0 👎1',
+].join('\n');
+
+const STATS = [
+  'Statistics',
+  '',
+  'Last day: 20 questions, 50% answered (10)',
+  'Top sections: esim-security 4, esim 2, esim-auto-disconnect 1, howto-data-limit 1, kids-watch 1',
+  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+  '',
+  'Last 7 days: 26 questions, 54% answered (14)',
+  'Top sections: esim-security 4, esim-auto-disconnect 3, smart-card 3, esim 2, howto-data-limit 1',
+  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+  '',
+  'Last 30 days: 30 questions, 57% answered (17)',
+  'Top sections: esim-security 5, esim 4, esim-auto-disconnect 3, smart-card 3, howto-data-limit 1',
+  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+].join('\n');
+
+describe('a scripted 30-question session', () => {
+  test('/unanswered groups the near-duplicates and /stats gives the figures of 1, 7 and 30 days', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-insights-'));
+    const clock = { now: NOW };
+    const bot = await startOn(dataDir, clock);
+    await runScript(bot, clock);
+
+    const questions = logsWith(bot.logs, 'question');
+    expect(questions).toHaveLength(30);
+    expect(questions.filter((q) => q.section !== null)).toHaveLength(17);
+    expect(logsWith(bot.logs, 'vote').map((v) => v.outcome)).toEqual([
+      'recorded',
+      'changed',
+      'recorded',
+      'recorded',
+      'recorded',
+      'recorded',
+    ]);
+
+    const unanswered = await command(bot, ADMIN_ID, '/unanswered');
+    expect(unanswered.join('\n\n')).toBe(UNANSWERED);
+    const stats = await command(bot, ADMIN_ID, '/stats');
+    expect(stats.join('\n\n')).toBe(STATS);
+    expect(bot.fake.calls.every((c) => c.state === 'ok')).toBe(true);
+  });
+
+  test('the figures survive a restart: a new store and a new bot on the same DATA_DIR', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-insights-'));
+    const clock = { now: NOW };
+    await runScript(await startOn(dataDir, clock), clock);
+    await h?.close();
+    h = undefined;
+    for (const store of stores.splice(0)) await store.close();
+
+    const bot = await startOn(dataDir, clock);
+    expect(bot.fake.calls).toEqual([]);
+    expect((await command(bot, ADMIN_ID, '/stats')).join('\n\n')).toBe(STATS);
+    expect((await command(bot, ADMIN_ID, '/unanswered')).join('\n\n')).toBe(UNANSWERED);
+  });
+});
+
+describe('who may see the reports', () => {
+  test.each(['/unanswered', '/stats'])('%s is refused to a non-admin', async (text) => {
+    const bot = await startBotHarness();
+    h = bot;
+    expect(await command(bot, 1001, text)).toEqual([repliesFor('en').adminOnly]);
+    expect(logsWith(bot.logs, 'admin command refused: not an admin')).toHaveLength(1);
+  });
+
+  test('an admin asking in a group is sent to the private chat', async () => {
+    const bot = await startBotHarness();
+    h = bot;
+    await bot.handle(bot.fake.groupText(GROUP_ID, ADMIN_ID, '/stats'));
+    expect(bot.fake.sent(GROUP_ID).map((s) => s.payload.text)).toEqual([
+      repliesFor('en').privateOnly,
+    ]);
+  });
+
+  test('a Chinese-speaking admin gets the report in Chinese', async () => {
+    const bot = await startBotHarness();
+    h = bot;
+    bot.fake.setUser(ADMIN_ID, { language_code: 'zh-hans' });
+    await bot.handle(bot.fake.privateText(1001, '今天吃什么'));
+    const [report] = await command(bot, ADMIN_ID, '/unanswered');
+    expect(report).toContain('最近 7 天没有答案的问题');
+    expect(report).toContain('1. ×1 今天吃什么');
+  });
+});

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { configSchema } from '../../src/config.js';
+import type { QuestionRecord } from '../../src/feedback/feedback-store.js';
+import { DAY_MS } from '../../src/feedback/insights.js';
+import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
+import { REPO_ROOT } from '../support/bot-harness.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run --silent report -- …args` from the repository root, with only DATA_DIR set. */
+function report(args: readonly string[], dataDir: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(configSchema.shape)) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'report', '--', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...env, DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-report-'));
+  const store = SqliteFeedbackStore.open(dataDir);
+  const now = Date.now();
+  const ask = (text: string, answered: boolean, daysAgo = 0, bestSection = 'esim') =>
+    store.recordQuestion({
+      text,
+      lang: /[a-z]/i.test(text) ? 'en' : 'zh-Hans',
+      bestSection: answered ? bestSection : undefined,
+      score: answered ? 0.8 : 0.2,
+      answered,
+      chatType: 'private',
+      at: new Date(now - daysAgo * DAY_MS - 60_000),
+    } satisfies QuestionRecord);
+  for (const text of ['今天吃什么', '今天吃什么', '今天吃啥', '今天吃什么？', 'best | pizza'])
+    await ask(text, false);
+  await ask('who won the game last night', false, 10);
+  const esim = await ask('what is an esim', true);
+  const safe = await ask('is esim safe', true, 0, 'esim-security');
+  await store.recordVote({ questionId: esim, userId: 1, value: 1, at: new Date() });
+  await store.recordVote({ questionId: safe, userId: 1, value: -1, at: new Date() });
+  await store.recordVote({ questionId: safe, userId: 2, value: -1, at: new Date() });
+  await store.close();
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run report', () => {
+  test('prints the grouped unanswered questions and the figures as Markdown', async () => {
+    const [week, month] = await Promise.all([
+      report(['--days', '7'], dataDir),
+      report(['--days', '30'], dataDir),
+    ]);
+    expect(week.stderr).toBe('');
+    expect(week.code).toBe(0);
+    const out = week.stdout;
+    expect(out).toMatch(/^# Feedback report\n/);
+    expect(out).toContain('5 unanswered questions; the most frequent, grouped by similarity:');
+    expect(out).toContain('| 1 | 4 | 今天吃什么 | 3 |');
+    // A pipe in a question cannot break the table.
+    expect(out).toContain('| 2 | 1 | best \\| pizza | 1 |');
+    // Ten days ago is outside the week.
+    expect(out).not.toContain('who won the game');
+    expect(out).toContain('| `esim-security` | 2 | 0 |');
+    expect(out).toContain('| last 7 days | 7 | 2 | 29% |');
+    expect(out).toContain('| `esim` | 1 | 0 |');
+
+    expect(month.code).toBe(0);
+    expect(month.stdout).toContain('| 3 | 1 | who won the game last night | 1 |');
+    expect(month.stdout).toContain('| last 30 days | 8 | 2 | 25% |');
+  });
+
+  test('validates --days and names a missing database', async () => {
+    const [bad, none] = await Promise.all([
+      report(['--days', '0'], dataDir),
+      report([], path.join(dataDir, 'missing')),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('--days: must be at least 1');
+    expect(bad.stdout).toBe('');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      `No feedback database at ${path.join(dataDir, 'missing', 'feedback.sqlite')}`,
+    );
+  });
+});
