@@ -1,10 +1,7 @@
-import { GrammyError, InlineKeyboard } from 'grammy';
-import type { Message } from 'grammy/types';
 import { matchQuestion, type MatchResult } from '../match/match-question.js';
 import { answerActions, composeAnswer, type ReplyButton, type UrlButton } from './answer.js';
 import { userLang, type BotContext } from './context.js';
 import { nowOf, type BotDeps } from './deps.js';
-import { htmlToPlain } from './render.js';
 import { sendHtmlMessages } from './send.js';
 
 export interface AnswerOptions {
@@ -42,7 +39,10 @@ export async function answerQuestion(
     const rows: (ReplyButton | UrlButton)[][] = [...reply.buttons];
     if (reply.sectionId !== undefined)
       rows.push(answerActions(reply.sectionId, result.lang, ctx.me.username, questionId));
-    await sendWithButtons(ctx, reply.messages, rows, options.replyTo);
+    await sendHtmlMessages(ctx, reply.messages, {
+      buttons: rows,
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+    });
   }
   deps.logger.info(
     {
@@ -86,61 +86,4 @@ async function recordQuestion(
     );
     return undefined;
   }
-}
-
-/** An inline keyboard with callback and URL buttons; undefined without any row. */
-export function mixedKeyboard(
-  rows: readonly (readonly (ReplyButton | UrlButton)[])[],
-): InlineKeyboard | undefined {
-  const nonEmpty = rows.filter((row) => row.length > 0);
-  if (nonEmpty.length === 0) return undefined;
-  return InlineKeyboard.from(
-    nonEmpty.map((row) =>
-      row.map((b) =>
-        'url' in b ? InlineKeyboard.url(b.text, b.url) : InlineKeyboard.text(b.text, b.data),
-      ),
-    ),
-  );
-}
-
-/**
- * Sends HTML messages with callback and URL buttons under the last one, falling back to plain
- * text like `sendHtmlMessages` (which carries callback buttons only) when Telegram rejects the
- * markup. The first message is threaded under `replyTo`.
- */
-export async function sendWithButtons(
-  ctx: BotContext,
-  messages: readonly string[],
-  rows: readonly (readonly (ReplyButton | UrlButton)[])[],
-  replyTo?: number,
-): Promise<Message.TextMessage[]> {
-  const chatId = ctx.chat?.id;
-  const last = messages.at(-1);
-  if (chatId === undefined || last === undefined) return [];
-  const head = messages.slice(0, -1);
-  const sent =
-    head.length === 0
-      ? []
-      : await sendHtmlMessages(ctx, head, replyTo === undefined ? {} : { replyTo });
-  const keyboard = mixedKeyboard(rows);
-  const other = {
-    link_preview_options: { is_disabled: true },
-    ...(head.length === 0 && replyTo !== undefined
-      ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
-      : {}),
-    ...(keyboard ? { reply_markup: keyboard } : {}),
-  };
-  try {
-    sent.push(await ctx.api.sendMessage(chatId, last, { ...other, parse_mode: 'HTML' }));
-  } catch (error) {
-    if (!(
-      error instanceof GrammyError &&
-      error.error_code === 400 &&
-      /parse entities/i.test(error.description)
-    )) {
-      throw error;
-    }
-    sent.push(await ctx.api.sendMessage(chatId, htmlToPlain(last), other));
-  }
-  return sent;
 }

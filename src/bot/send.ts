@@ -1,21 +1,29 @@
 import { GrammyError, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { ReplyButton } from './answer.js';
+import type { ReplyButton, UrlButton } from './answer.js';
 import type { BotContext } from './context.js';
 import { htmlToPlain } from './render.js';
 
-/** Turns reply buttons into an inline keyboard, one row per button row. */
-export function toKeyboard(rows: readonly ReplyButton[][]): InlineKeyboard | undefined {
-  if (rows.length === 0) return undefined;
+/** A button under a message: a callback to the bot, or a link. */
+export type AnyButton = ReplyButton | UrlButton;
+
+/** Turns button rows into an inline keyboard; undefined when there is no button at all. */
+export function toKeyboard(rows: readonly (readonly AnyButton[])[]): InlineKeyboard | undefined {
+  const nonEmpty = rows.filter((row) => row.length > 0);
+  if (nonEmpty.length === 0) return undefined;
   return InlineKeyboard.from(
-    rows.map((row) => row.map((b) => InlineKeyboard.text(b.text, b.data))),
+    nonEmpty.map((row) =>
+      row.map((b) =>
+        'url' in b ? InlineKeyboard.url(b.text, b.url) : InlineKeyboard.text(b.text, b.data),
+      ),
+    ),
   );
 }
 
 export interface SendOptions {
   /** The message to thread the first part under (groups). */
   replyTo?: number;
-  buttons?: readonly ReplyButton[][];
+  buttons?: readonly (readonly AnyButton[])[];
 }
 
 /**
@@ -31,6 +39,7 @@ export async function sendHtmlMessages(
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return [];
   const sent: Message.TextMessage[] = [];
+  const keyboard = options.buttons ? toKeyboard(options.buttons) : undefined;
   for (const [i, html] of messages.entries()) {
     const last = i === messages.length - 1;
     const other = {
@@ -38,7 +47,7 @@ export async function sendHtmlMessages(
       ...(i === 0 && options.replyTo !== undefined
         ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
         : {}),
-      ...(last && options.buttons ? { reply_markup: toKeyboard(options.buttons) } : {}),
+      ...(last && keyboard ? { reply_markup: keyboard } : {}),
     };
     try {
       sent.push(await ctx.api.sendMessage(chatId, html, { ...other, parse_mode: 'HTML' }));

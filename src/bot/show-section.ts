@@ -1,6 +1,5 @@
 import type { Lang } from '../knowledge/types.js';
 import { renderSection, shareLink, topicButtons, topicLinkLines } from './answer.js';
-import { sendWithButtons } from './answer-question.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { MESSAGE_LIMIT } from './render.js';
@@ -25,9 +24,9 @@ export async function showSection(
     });
     return false;
   }
-  await sendWithButtons(ctx, renderSection(section, lang), [
-    [{ text: repliesFor(lang).shareButton, url: shareLink(ctx.me.username, id) }],
-  ]);
+  await sendHtmlMessages(ctx, renderSection(section, lang), {
+    buttons: [[{ text: repliesFor(lang).shareButton, url: shareLink(ctx.me.username, id) }]],
+  });
   deps.logger.info(
     { update: ctx.update.update_id, chat: ctx.chat?.type, section: id, lang },
     'section shown',
