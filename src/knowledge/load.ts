@@ -54,7 +54,7 @@ function isSectionFileName(name: string): boolean {
  * caller never swaps in half a knowledge base.
  */
 export async function loadKnowledge(dir: string): Promise<Knowledge> {
-  const checked = validateKnowledgeFiles(await readKnowledgeFolder(dir), dir);
+  const checked = await validateKnowledgeFilesAsync(await readKnowledgeFolder(dir), dir);
   if (!checked.ok) throw new KnowledgeError(checked.problems);
   return checked.knowledge;
 }
@@ -73,13 +73,25 @@ export async function readKnowledgeFolder(dir: string): Promise<KnowledgeFileInp
   } catch (error) {
     throw new KnowledgeError([{ file: dir, reason: reasons.folderUnreadable(errorText(error)) }]);
   }
-  const files: KnowledgeFileInput[] = [];
-  for (const name of knowledgeFileNames(names)) {
-    const read = await readKnowledgeFile(root, name);
-    files.push(read.ok ? { name, text: read.text } : { name, problem: read.problem });
-  }
+  // A few reads at a time: one by one, a help centre of thousands of files takes seconds.
+  const wanted = knowledgeFileNames(names);
+  const files: KnowledgeFileInput[] = new Array(wanted.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted.length) {
+      const i = next++;
+      const name = wanted[i] as string;
+      const read = await readKnowledgeFile(root, name);
+      files[i] = read.ok ? { name, text: read.text } : { name, problem: read.problem };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, wanted.length) }, worker));
   return files;
 }
+
+const READ_CONCURRENCY = 16;
+
+type Validation = { ok: true; knowledge: Knowledge } | { ok: false; problems: KnowledgeProblem[] };
 
 /**
  * Validates a whole knowledge base given as files: pure, so the loader and a chat upload (the
@@ -89,7 +101,40 @@ export async function readKnowledgeFolder(dir: string): Promise<KnowledgeFileInp
 export function validateKnowledgeFiles(
   files: readonly KnowledgeFileInput[],
   folder: string,
-): { ok: true; knowledge: Knowledge } | { ok: false; problems: KnowledgeProblem[] } {
+): Validation {
+  const steps = validationSteps(files, folder);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link validateKnowledgeFiles}, giving the event loop back every `sliceMs`: parsing thousands
+ * of files must not hold up the answers a reload runs beside.
+ */
+export async function validateKnowledgeFilesAsync(
+  files: readonly KnowledgeFileInput[],
+  folder: string,
+  sliceMs = 10,
+): Promise<Validation> {
+  const steps = validationSteps(files, folder);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+// The validation as a generator that yields after each file, serving both forms above.
+function* validationSteps(
+  files: readonly KnowledgeFileInput[],
+  folder: string,
+): Generator<void, Validation> {
   const byName = new Map(files.map((file) => [file.name, file]));
   const names = knowledgeFileNames([...byName.keys()]);
   const problems: KnowledgeProblem[] = [];
@@ -98,6 +143,7 @@ export function validateKnowledgeFiles(
   const sectionNames = names.filter(isSectionFileName);
 
   for (const name of sectionNames) {
+    yield;
     const file = byName.get(name);
     if (!file) continue;
     if ('problem' in file) {
