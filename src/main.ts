@@ -8,6 +8,7 @@ import {
 } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
+import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { KnowledgeStore } from './knowledge/store.js';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   }
 
   const bot = await startBot(config, deps, config.BOT_TOKEN);
+  // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
+  setTimeout(warmUpTraditional, 1000).unref();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
