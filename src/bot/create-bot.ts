@@ -8,6 +8,7 @@ import type { BotDeps } from './deps.js';
 import { adminFeature } from './features/admin.js';
 import { feedbackFeature } from './features/feedback.js';
 import { groupQuestionsFeature } from './features/group-questions.js';
+import { staleButtonsFeature } from './features/stale-buttons.js';
 import { inlineFeature } from './features/inline.js';
 import { insightsFeature } from './features/insights.js';
 import { knowledgeUploadFeature } from './features/knowledge-upload.js';
@@ -93,6 +94,7 @@ export function createBot(
   bot.use(knowledgeUploadFeature(deps, { apiRoot: options.apiRoot ?? DEFAULT_API_ROOT }));
   bot.use(privateQuestionsFeature(deps));
   bot.use(groupQuestionsFeature(deps));
+  bot.use(staleButtonsFeature());
 
   bot.catch(errorHandler(deps.logger));
   return bot;

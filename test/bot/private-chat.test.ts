@@ -173,12 +173,19 @@ describe('commands in private', () => {
     ]);
   });
 
-  test('/start with an unknown section id falls back to the welcome, not an error', async () => {
+  test('/start with an unknown section id gets one message with the topic list, not an error', async () => {
     const sent = await ask('/start unknown-id');
-    const texts = sent.map((s) => s.payload.text);
-    expect(texts).toContain(repliesFor('en').welcome('Test'));
+    expect(sent.map((s) => s.payload.text)).toEqual([repliesFor('en').unknownSection]);
+    expect(buttonsOf(sent[0]!)).toHaveLength(h.store.current.knowledge.sections.length);
     expect(h.fake.calls.every((call) => call.state === 'ok')).toBe(true);
     expect(errorLogs(h.logs)).toEqual([]);
+  });
+
+  test('a press on a button no feature knows is still answered', async () => {
+    await h.handle(h.fake.callbackQuery(USER_ID, USER_ID, 'x:from-an-older-version'));
+    const [answer] = h.fake.callsOf('answerCallbackQuery');
+    expect(answer?.state).toBe('ok');
+    expect(answer?.payload.text).toBe(repliesFor('en').unknownSection);
   });
 
   test('/help explains how to ask', async () => {

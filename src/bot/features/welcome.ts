@@ -19,9 +19,13 @@ export function welcomeFeature(deps: BotDeps): Composer<BotContext> {
     const lang = userLang(ctx);
     const payload = ctx.match.trim();
     const known = deps.store.current.knowledge.sections.some((s) => s.id === payload);
-    // Any other payload is a section that a reload removed: showSection says so.
+    // Any other payload is a section that a reload removed: showSection says so and lists the
+    // topics, which is reply enough.
     const greetOnly = payload === '' || (payload === WELCOME_PAYLOAD && !known);
-    if (!greetOnly && (await showSection(ctx, deps, payload, lang))) return;
+    if (!greetOnly) {
+      await showSection(ctx, deps, payload, lang);
+      return;
+    }
     const replies = repliesFor(lang);
     await sendHtmlMessages(ctx, [
       replies.welcome(ctx.from?.first_name ?? ''),
