@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { limit } from '@grammyjs/ratelimiter';
 import { sequentialize } from '@grammyjs/runner';
@@ -36,6 +38,16 @@ export interface CreateBotOptions {
 }
 
 /**
+ * A keep-alive agent with Nagle's algorithm off: an answer is a request of a few kilobytes that
+ * Node writes in more than one piece, and waiting to coalesce them stalls every send by the
+ * peer's delayed acknowledgement.
+ */
+function apiAgent(apiRoot: string): HttpAgent {
+  const options = { keepAlive: true, noDelay: true };
+  return apiRoot.startsWith('http:') ? new HttpAgent(options) : new HttpsAgent(options);
+}
+
+/**
  * Wires the bot: API transformers, then middleware in the order an update meets it. Every
  * capability is a feature file; this function only decides the order.
  */
@@ -46,7 +58,11 @@ export function createBot(
 ): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), timeoutSeconds: 60 },
+    client: {
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      timeoutSeconds: 60,
+      baseFetchConfig: { agent: apiAgent(options.apiRoot ?? DEFAULT_API_ROOT), compress: true },
+    },
   });
 
   // Outgoing calls: keep groups under their pace, and honour every 429's retry_after.
