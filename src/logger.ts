@@ -3,13 +3,21 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 // Anything that looks like a bot token is masked wherever it appears in a log line, because
-// errors from HTTP clients quote the request URL, which carries the token.
-const TOKEN_PATTERN = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
+// errors from HTTP clients quote the request URL, which carries the token; a URL may carry it
+// with the colon percent-encoded.
+const TOKEN_PATTERN = /\d{5,}(?::|%3A)[A-Za-z0-9_-]{30,}/gi;
+// The secret half of a token given as a secret, masked on its own as well.
+const TOKEN_SECRET = /^\d{5,}:([A-Za-z0-9_-]{30,})$/;
 
 /** Masks bot tokens in a string. Used on every log line and on every error shown to a person. */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(TOKEN_PATTERN, '[redacted]');
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  for (const secret of secrets) {
+    if (secret.length < 8) continue;
+    out = out.split(secret).join('[redacted]');
+    const half = TOKEN_SECRET.exec(secret)?.[1];
+    if (half) out = out.split(half).join('[redacted]');
+  }
   return out;
 }
 
