@@ -44,8 +44,15 @@ export function isKnowledgeFileName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(name) && isSectionFileName(name);
 }
 
+// A name with a folder in it never comes from a directory listing; refusing it here as well
+// keeps a set of files handed in by other means (an upload) inside the folder.
 function isSectionFileName(name: string): boolean {
-  return name.toLowerCase().endsWith('.md') && !IGNORED.has(name.toLowerCase());
+  return (
+    name.toLowerCase().endsWith('.md') &&
+    !IGNORED.has(name.toLowerCase()) &&
+    !/[\\/]/.test(name) &&
+    !name.startsWith('.')
+  );
 }
 
 /**

@@ -2,7 +2,12 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { KnowledgeError, reasons } from '../../src/knowledge/errors.js';
-import { knowledgeLimits, loadKnowledge, SYNONYMS_FILE } from '../../src/knowledge/load.js';
+import {
+  knowledgeLimits,
+  loadKnowledge,
+  SYNONYMS_FILE,
+  validateKnowledgeFiles,
+} from '../../src/knowledge/load.js';
 import {
   knowledgeDir,
   lineOf,
@@ -274,5 +279,21 @@ describe('loading a broken folder', () => {
         `${SYNONYMS_FILE}: ${reasons.schema('group 1', 'a group needs two terms')}`,
       ].join('\n'),
     );
+  });
+});
+
+describe('validating a set of files handed in by name', () => {
+  test('ignores names with a folder in them or a leading dot', () => {
+    const checked = validateKnowledgeFiles(
+      [
+        { name: '01-alpha.md', text: sectionFile('alpha') },
+        { name: '../02-beta.md', text: sectionFile('beta') },
+        { name: 'sub/03-gamma.md', text: sectionFile('gamma') },
+        { name: '..\\04-delta.md', text: sectionFile('delta') },
+        { name: '.05-hidden.md', text: sectionFile('hidden') },
+      ],
+      'uploads',
+    );
+    expect(checked.ok && checked.knowledge.sections.map((s) => s.id)).toEqual(['alpha']);
   });
 });
