@@ -1,16 +1,5 @@
 import type { Knowledge, Section, SectionText } from '../src/knowledge/types.js';
-
-/** A small, fast, seeded PRNG (mulberry32), so every run generates the same knowledge. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const zhSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 

@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { runInSlices, runToEnd } from '../time-slices.js';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
 import { parseSection } from './parse-section.js';
 import { synonymsSchema } from './schema.js';
@@ -109,32 +110,19 @@ export function validateKnowledgeFiles(
   files: readonly KnowledgeFileInput[],
   folder: string,
 ): Validation {
-  const steps = validationSteps(files, folder);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(validationSteps(files, folder));
 }
 
 /**
  * {@link validateKnowledgeFiles}, giving the event loop back every `sliceMs`: parsing thousands
  * of files must not hold up the answers a reload runs beside.
  */
-export async function validateKnowledgeFilesAsync(
+export function validateKnowledgeFilesAsync(
   files: readonly KnowledgeFileInput[],
   folder: string,
   sliceMs = 10,
 ): Promise<Validation> {
-  const steps = validationSteps(files, folder);
-  let sliceStart = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
+  return runInSlices(validationSteps(files, folder), sliceMs);
 }
 
 // The validation as a generator that yields after each file, serving both forms above.

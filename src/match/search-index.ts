@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { SECTION_LANGS } from '../knowledge/types.js';
+import { runInSlices, runToEnd } from '../time-slices.js';
 import { normalizeText } from './normalize.js';
 import {
   CONCEPT_PREFIX,
@@ -66,31 +67,15 @@ const TITLE_COUNT = 3;
 
 /** Builds the {@link SearchIndex} of a knowledge base. Pure and deterministic. */
 export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
-  const steps = indexSteps(knowledge);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(indexSteps(knowledge));
 }
 
 /**
  * Builds the same index as {@link buildSearchIndex}, giving the event loop back every
  * `sliceMs`, so that answers keep flowing while a large knowledge base is reindexed.
  */
-export async function buildSearchIndexAsync(
-  knowledge: Knowledge,
-  sliceMs = 10,
-): Promise<SearchIndex> {
-  const steps = indexSteps(knowledge);
-  let sliceStart = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
+export function buildSearchIndexAsync(knowledge: Knowledge, sliceMs = 10): Promise<SearchIndex> {
+  return runInSlices(indexSteps(knowledge), sliceMs);
 }
 
 // The build as a generator that yields after each small unit of work (a section, a block of

@@ -15,6 +15,7 @@ import type { Lang } from '../../src/knowledge/types.js';
 import { sectionText } from '../../src/match/localize.js';
 import { matchQuestion } from '../../src/match/match-question.js';
 import type { FakeBotApi, FakeFault, FaultRule, SentMessage } from './fake-bot-api.js';
+import { seededRandom } from './seeded-random.js';
 
 // ---------------------------------------------------------------------------
 // Questions with a known answer
@@ -232,18 +233,6 @@ export async function finishesWithin(work: Promise<unknown>, ms: number): Promis
 
 // ---------------------------------------------------------------------------
 // Fault storms
-
-/** A small seeded PRNG (mulberry32), so that a storm's shares are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface StormOptions {
   seed: number;
