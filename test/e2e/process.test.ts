@@ -135,6 +135,42 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     expect(fake.violations).toEqual([]);
   });
 
+  test('SIGTERM during a burst: every question answered once, across a restart', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, startPolling } = await setUp(ctx);
+    const first = await startPolling();
+    // Slow answers, so that the signal lands while some are being sent and others still wait.
+    fake.failWhen((method) => (method === 'sendMessage' ? { kind: 'delay', ms: 150 } : undefined));
+    const chats = Array.from({ length: 12 }, (_, i) => 50_000 + i);
+    const questions = ['what is an esim', 'eSIM能自动断网吗', 'how do I set a data limit'];
+    const updates = chats.flatMap((chat) =>
+      questions.map((q) => fake.privateText(chat, q).update_id),
+    );
+    await waitUntil(() => fake.sent().length >= 3, 'the first answers', LIVENESS_MS);
+    first.child.kill('SIGTERM');
+    // Questions that arrive while the bot stops are not taken; they wait for the next process.
+    const late = chats.map((chat) => fake.privateText(chat, 'is esim secure').update_id);
+    updates.push(...late);
+    expect(await exitWithin(first, LIVENESS_MS)).toEqual({ code: 0, signal: null });
+    const beforeRestart = fake.sent().length;
+    expect(beforeRestart).toBeGreaterThanOrEqual(chats.length * questions.length);
+
+    // What the first process did not take is still waiting and goes to the next one.
+    const second = await startPolling();
+    await waitUntil(() => fake.sent().length >= updates.length, 'every answer', LIVENESS_MS);
+    second.child.kill('SIGTERM');
+    expect(await exitWithin(second, LIVENESS_MS)).toEqual({ code: 0, signal: null });
+
+    const perChat = chats.map((chat) => fake.sent(chat).length);
+    console.log(
+      `burst across SIGTERM: ${updates.length} questions, ${beforeRestart} answered before the ` +
+        `signal's exit, ${fake.sent().length} in all, duplicates ${fake.sent().length - updates.length}`,
+    );
+    expect(perChat).toEqual(chats.map(() => questions.length + 1));
+    expect(fake.sent()).toHaveLength(updates.length);
+    expect(fake.pendingUpdates).toEqual([]);
+  });
+
   test('SIGHUP reloads the knowledge from disk', async (ctx) => {
     const { expect } = ctx;
     const { fake, knowledgeDir, startPolling } = await setUp(ctx);
