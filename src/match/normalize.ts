@@ -23,7 +23,7 @@ export const MAX_QUESTION_CHARS = 500;
  */
 export function normalizeText(raw: string, options: { maxChars?: number } = {}): string {
   const maxChars = options.maxChars ?? MAX_QUESTION_CHARS;
-  let text = raw.replace(LONE_SURROGATE, '').slice(0, maxChars * 2);
+  let text = raw.slice(0, maxChars * 2).replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(text.toLowerCase());

@@ -75,15 +75,15 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
   return {
     extract(text) {
       const concepts: string[] = [];
-      let rest = '';
+      // The text between matches is copied in slices, not character by character.
+      const pieces: string[] = [];
+      let copiedTo = 0;
       let i = 0;
       while (i < text.length) {
-        let node: TrieNode | undefined = root;
+        let node: TrieNode | undefined = root.next.get(text[i] as string);
         let matchEnd = -1;
         let matchConcept: string | undefined;
-        for (let j = i; j < text.length; j++) {
-          node = node.next.get(text[j] as string);
-          if (!node) break;
+        for (let j = i; node !== undefined;) {
           if (
             node.concept !== undefined &&
             !(node.latinStart && isWordChar(text[i - 1])) &&
@@ -92,16 +92,21 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
             matchEnd = j + 1;
             matchConcept = node.concept;
           }
+          j++;
+          if (j >= text.length) break;
+          node = node.next.get(text[j] as string);
         }
         if (matchConcept !== undefined) {
           concepts.push(matchConcept);
-          rest += ' ';
+          pieces.push(text.slice(copiedTo, i), ' ');
+          copiedTo = matchEnd;
           i = matchEnd;
         } else {
-          rest += text[i];
           i++;
         }
       }
+      pieces.push(text.slice(copiedTo));
+      const rest = pieces.join('');
       return { concepts, rest };
     },
   };
