@@ -135,6 +135,8 @@ export function matchQuestion(
 
   const queryWeights = new Map<number, number>();
   for (const { id, weight } of terms) if (id !== undefined) queryWeights.set(id, weight);
+  const dense = queryVector(index);
+  for (const [id, weight] of queryWeights) dense[id] = weight;
   const queryNorm = Math.sqrt(terms.reduce((sum, t) => sum + t.weight ** 2, 0));
 
   // Similarity is the costly part of the lexical score and is at most 1, so sections are
@@ -151,11 +153,12 @@ export function matchQuestion(
   let bestLexical = 0;
   for (const { section, partial, bound } of bounded) {
     if (bound + w.fuzzy < bestLexical - matchDefaults.alternativeGap) break;
-    const near = similarity(index, section, queryWeights, queryNorm);
+    const near = similarity(index, section, dense, queryNorm);
     const lexical = partial + w.similarity * near.best;
     bestLexical = Math.max(bestLexical, lexical);
     candidates.push({ section, nearest: near.nearest, lexical });
   }
+  for (const id of queryWeights.keys()) dense[id] = 0;
   // Fuse.js is the costliest step, so it ranks only the sections its bonus (at most
   // w.fuzzy) could still lift to the top; the winner and its score are the same as if it ranked
   // all of them. The others keep their lexical score, a lower bound, for the alternatives.
@@ -272,23 +275,50 @@ interface Similarity {
 function similarity(
   index: SearchIndex,
   section: number,
-  query: Map<number, number>,
+  query: Float64Array,
   queryNorm: number,
 ): Similarity {
-  const scored: { entry: IndexedEntry; cosine: number }[] = [];
+  // The two best entries, kept by hand: sorting every entry of every candidate showed up in
+  // profiles.
+  let best = 0;
+  let first: IndexedEntry | undefined;
+  let second: IndexedEntry | undefined;
+  let secondScore = 0;
   for (const entry of index.entries[section] ?? []) {
     let dot = 0;
-    for (const id of entry.tokens) {
-      const weight = query.get(id);
-      if (weight !== undefined) dot += weight * (index.weights[id] ?? 0);
+    const tokens = entry.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      const id = tokens[i] as number;
+      const weight = query[id] ?? 0;
+      if (weight !== 0) dot += weight * (index.weights[id] ?? 0);
     }
-    if (dot > 0 && entry.norm > 0) scored.push({ entry, cosine: dot / (queryNorm * entry.norm) });
+    if (dot <= 0 || entry.norm <= 0) continue;
+    const cosine = dot / (queryNorm * entry.norm);
+    if (cosine > best) {
+      second = first;
+      secondScore = best;
+      first = entry;
+      best = cosine;
+    } else if (cosine > secondScore) {
+      second = entry;
+      secondScore = cosine;
+    }
   }
-  scored.sort((a, b) => b.cosine - a.cosine);
-  return {
-    best: Math.min(scored[0]?.cosine ?? 0, 1),
-    nearest: scored.slice(0, matchDefaults.fuzzyEntries).map((s) => s.entry),
-  };
+  const nearest = [first, second].filter((e): e is IndexedEntry => e !== undefined);
+  return { best: Math.min(best, 1), nearest: nearest.slice(0, matchDefaults.fuzzyEntries) };
+}
+
+// One dense vector of query weights per index, reused across questions (the matcher is
+// synchronous, so no two questions share it at once) and cleared after each.
+const queryVectors = new WeakMap<SearchIndex, Float64Array>();
+
+function queryVector(index: SearchIndex): Float64Array {
+  let vector = queryVectors.get(index);
+  if (!vector) {
+    vector = new Float64Array(index.tokenIds.size);
+    queryVectors.set(index, vector);
+  }
+  return vector;
 }
 
 const FUSE_KEYS = [
