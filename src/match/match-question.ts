@@ -355,6 +355,7 @@ function fuzzyScores(
     includeScore: true,
     ignoreLocation: true,
     threshold: 0.6,
+    shouldSort: false,
   });
   const scores = new Map<number, number>();
   for (const hit of fuse.search(normalized.slice(0, FUZZY_PATTERN_CHARS)))
