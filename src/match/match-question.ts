@@ -73,6 +73,8 @@ export interface MatchOptions {
   /** The language to assume when the text has no letters (emoji, digits). */
   fallbackLang?: Lang;
   weights?: ScoreWeights;
+  /** How many alternatives to return (inline mode lists more than a chat answer shows). */
+  maxAlternatives?: number;
 }
 
 interface QueryTerm {
@@ -189,7 +191,7 @@ export function matchQuestion(
     alternatives: ranked
       .slice(1)
       .filter((r) => r.score >= floor)
-      .slice(0, matchDefaults.maxAlternatives),
+      .slice(0, options.maxAlternatives ?? matchDefaults.maxAlternatives),
     lang,
   };
 }

@@ -53,6 +53,14 @@ async function inline(bot: BotHarness, query: string, user = USER_ID) {
 }
 
 describe('inline mode', () => {
+  test('a broad question lists five sections: the answer and four alternatives', async () => {
+    const bot = await start();
+    const { results } = await inline(bot, 'can an esim cut off the network');
+    expect(results.map((r) => r.id)).toHaveLength(5);
+    expect(new Set(results.map((r) => r.id)).size).toBe(5);
+    expect(results[0]).toMatchObject({ id: 'esim-auto-disconnect' });
+  });
+
   test.each([
     ['eSIM能自动断网吗', 'esim-auto-disconnect', 'zh-Hans'],
     ['eSIM安全嗎', 'esim-security', 'zh-Hant'],

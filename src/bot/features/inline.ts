@@ -14,7 +14,7 @@ import { WELCOME_PAYLOAD } from './welcome.js';
 
 /** How long Telegram, and this process, may reuse the results of one query. */
 export const INLINE_CACHE_SECONDS = 30;
-/** Telegram shows at most this many results for a question; the matcher offers up to four. */
+/** The most results a question gets: the answer and up to four alternatives. */
 export const INLINE_MAX_RESULTS = 5;
 // Telegram accepts up to 50 results; the topic list stays below it.
 const MAX_TOPIC_RESULTS = 50;
@@ -92,6 +92,7 @@ function buildAnswer(deps: BotDeps, query: string, lang: Lang, botUsername: stri
   const threshold = deps.settings.threshold;
   const result = matchQuestion(index, query, {
     fallbackLang: lang,
+    maxAlternatives: INLINE_MAX_RESULTS - 1,
     ...(threshold === undefined ? {} : { threshold }),
   });
   const sections = result.section
