@@ -126,10 +126,15 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
     const keywordEntries: KeywordEntry[] = [];
     lines.forEach(({ text, kind }, i) => {
-      const ids = [...new Set((tokenized[i] ?? []).map(idOf))];
+      const tokens = tokenized[i] ?? [];
       if (kind === 'body') {
-        for (const id of ids) inBody.add(id);
+        for (const token of tokens) inBody.add(idOf(token));
         return;
+      }
+      const ids: number[] = [];
+      for (const token of tokens) {
+        const id = idOf(token);
+        if (!ids.includes(id)) ids.push(id);
       }
       if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
       for (const id of ids) {
