@@ -73,8 +73,8 @@ async function shippedKnowledge(): Promise<void> {
     { id: s.id, title: s.text.en.title, body: s.text.en.body },
   ]);
   const naive = new Fuse(docs, { keys: ['title', 'body'], includeScore: true });
-  timeEach(probes, 3, (p) => matchQuestion(index, p.q)); // warm-up
-  timeEach(probes, 3, (p) => naive.search(p.q));
+  timeEach(probes, 10, (p) => matchQuestion(index, p.q)); // warm-up
+  timeEach(probes, 10, (p) => naive.search(p.q));
   const ours = summary(timeEach(probes, 20, (p) => matchQuestion(index, p.q)));
   const base = summary(timeEach(probes, 20, (p) => naive.search(p.q)));
   const right = (id: string | undefined, p: Probe) =>

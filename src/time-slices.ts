@@ -11,7 +11,7 @@ export function runToEnd<T>(steps: Generator<void, T>): T {
  * that long work (indexing or validating thousands of sections) never holds up the answers
  * running beside it for longer than about one slice.
  */
-export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 10): Promise<T> {
+export async function runInSlices<T>(steps: Generator<void, T>, sliceMs = 5): Promise<T> {
   let sliceStart = performance.now();
   for (;;) {
     const step = steps.next();

@@ -120,7 +120,7 @@ export function validateKnowledgeFiles(
 export function validateKnowledgeFilesAsync(
   files: readonly KnowledgeFileInput[],
   folder: string,
-  sliceMs = 10,
+  sliceMs = 5,
 ): Promise<Validation> {
   return runInSlices(validationSteps(files, folder), sliceMs);
 }

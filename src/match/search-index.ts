@@ -74,7 +74,7 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
  * Builds the same index as {@link buildSearchIndex}, giving the event loop back every
  * `sliceMs`, so that answers keep flowing while a large knowledge base is reindexed.
  */
-export function buildSearchIndexAsync(knowledge: Knowledge, sliceMs = 10): Promise<SearchIndex> {
+export function buildSearchIndexAsync(knowledge: Knowledge, sliceMs = 5): Promise<SearchIndex> {
   return runInSlices(indexSteps(knowledge), sliceMs);
 }
 
