@@ -1,5 +1,5 @@
 import type { Update } from 'grammy/types';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BotSettings } from '../../src/bot/deps.js';
 import { GROUP_ANONYMOUS_BOT_ID } from '../../src/bot/features/admin.js';
 import { repliesFor } from '../../src/bot/replies.js';
@@ -9,7 +9,7 @@ import {
   editFile,
   GROUP_ID,
   logsWith,
-  startBotHarness,
+  harnessPerTest,
   titleOf,
   USER_ID,
   visibleText,
@@ -19,17 +19,9 @@ import {
 const MARKER = 'Edited by the admin test: zebra marker paragraph.';
 const ESIM_FILE = '02-esim.md';
 
-let h: BotHarness | undefined;
-
-async function start(settings: Partial<BotSettings> = {}): Promise<BotHarness> {
-  h = await startBotHarness({ settings });
-  return h;
-}
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const startHarness = harnessPerTest();
+const start = (settings: Partial<BotSettings> = {}): Promise<BotHarness> =>
+  startHarness({ settings });
 
 /** Adds a paragraph at the top of the English body of the esim section. */
 async function editEsimBody(bot: BotHarness): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parseVoteData } from '../../src/bot/answer.js';
 import { repliesFor } from '../../src/bot/replies.js';
 import type { FeedbackStore, QuestionRecord } from '../../src/feedback/feedback-store.js';
@@ -11,22 +11,15 @@ import {
   keyboardOf,
   logsWith,
   sectionButtons,
-  startBotHarness,
+  harnessPerTest,
   USER_ID,
   type BotHarness,
 } from '../support/bot-harness.js';
 import type { SentMessage } from '../support/fake-bot-api.js';
 
-let h: BotHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function start(feedback?: FeedbackStore): Promise<BotHarness> {
-  h = await startBotHarness(feedback ? { feedback } : {});
-  return h;
-}
+const startHarness = harnessPerTest();
+const start = (feedback?: FeedbackStore): Promise<BotHarness> =>
+  startHarness(feedback ? { feedback } : {});
 
 function voteButtons(sent: SentMessage): { up: string; down: string } {
   const [up, down] = answerActionButtons(sent).filter((b) => b.callback_data);

@@ -1,27 +1,19 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
 import type { BotSettings } from '../../src/bot/deps.js';
 import {
   GROUP_ID,
   logsWith,
-  startBotHarness,
+  harnessPerTest,
   titleOf,
   USER_ID,
   visibleText,
   type BotHarness,
 } from '../support/bot-harness.js';
 
-let h: BotHarness | undefined;
-
-async function start(settings: Partial<BotSettings> = {}): Promise<BotHarness> {
-  h = await startBotHarness({ settings });
-  return h;
-}
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const startHarness = harnessPerTest();
+const start = (settings: Partial<BotSettings> = {}): Promise<BotHarness> =>
+  startHarness({ settings });
 
 /** Sends a group message and returns it with what the bot sent to the group in response. */
 async function say(

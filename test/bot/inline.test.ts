@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { shareLink } from '../../src/bot/answer.js';
 import { WELCOME_PAYLOAD } from '../../src/bot/features/welcome.js';
 import { escapeHtml } from '../../src/bot/render.js';
@@ -8,7 +8,7 @@ import {
   answerActionButtons,
   GROUP_ID,
   logsWith,
-  startBotHarness,
+  harnessPerTest,
   titleOf,
   USER_ID,
   visibleText,
@@ -16,16 +16,7 @@ import {
 } from '../support/bot-harness.js';
 import type { RecordedCall } from '../support/fake-bot-api.js';
 
-let h: BotHarness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function start(): Promise<BotHarness> {
-  h = await startBotHarness();
-  return h;
-}
+const start = harnessPerTest();
 
 interface ArticleResult {
   type: string;

@@ -1,30 +1,18 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { htmlToPlain, MESSAGE_LIMIT } from '../../src/bot/render.js';
 import {
   buttonsOf,
   errorLogs,
   GROUP_ID,
   logsWith,
-  startBotHarness,
+  harnessPerTest,
   titleOf,
   USER_ID,
   visibleText,
   writeSection,
-  type BotHarness,
-  type HarnessOptions,
 } from '../support/bot-harness.js';
 
-let h: BotHarness | undefined;
-
-async function start(options: HarnessOptions = {}): Promise<BotHarness> {
-  h = await startBotHarness(options);
-  return h;
-}
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const start = harnessPerTest();
 
 const LONG_QUESTION = 'how do zebras cross rivers';
 const LAST_PARAGRAPH = 'Paragraph 12 of the zebra crossing guide.';

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { botSettings } from '../../src/app.js';
@@ -290,4 +291,20 @@ export async function waitUntil(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A starter for test files that run one harness per test: it remembers the harness it started
+ * and closes it after the test, so each file does not repeat that bookkeeping.
+ */
+export function harnessPerTest(): (options?: HarnessOptions) => Promise<BotHarness> {
+  let current: BotHarness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await startBotHarness(options);
+    return current;
+  };
 }
