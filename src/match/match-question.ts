@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Lang, Section } from '../knowledge/types.js';
+import { fuzzyReach } from './fuzzy-reach.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
@@ -340,30 +341,34 @@ function fuzzyScores(
   normalized: string,
   query: ReadonlyMap<number, number>,
 ): Map<number, number> {
+  const pattern = normalized.slice(0, FUZZY_PATTERN_CHARS);
+  const canMatch = fuzzyReach(pattern, FUZZY_THRESHOLD);
   const docs = finalists.map(({ section, nearest }) => ({
     section,
-    questions: nearest.filter((e) => !e.isTitle).map((e) => e.text),
-    // Only the titles and keywords that share a word with the question: the rest cannot match
-    // well, and each text Fuse.js reads costs time.
+    questions: nearest.filter((e) => !e.isTitle && canMatch(e.text)).map((e) => e.text),
+    // Only the titles and keywords that share a word with the question (the rest cannot match
+    // well) and hold enough of its characters: each text Fuse.js reads costs time.
     titles: (index.entries[section] ?? [])
-      .filter((e) => e.isTitle && e.tokens.some((id) => query.has(id)))
+      .filter((e) => e.isTitle && e.tokens.some((id) => query.has(id)) && canMatch(e.text))
       .map((e) => e.text),
     keywords: (index.keywords[section] ?? [])
-      .filter((k) => k.tokens.some((id) => query.has(id)))
+      .filter((k) => k.tokens.some((id) => query.has(id)) && canMatch(k.text))
       .map((k) => k.text),
   }));
   const fuse = new Fuse(docs, {
     keys: FUSE_KEYS,
     includeScore: true,
     ignoreLocation: true,
-    threshold: 0.6,
+    threshold: FUZZY_THRESHOLD,
     shouldSort: false,
   });
   const scores = new Map<number, number>();
-  for (const hit of fuse.search(normalized.slice(0, FUZZY_PATTERN_CHARS)))
-    scores.set(hit.item.section, 1 - (hit.score ?? 1));
+  for (const hit of fuse.search(pattern)) scores.set(hit.item.section, 1 - (hit.score ?? 1));
   return scores;
 }
+
+// Fuse.js's default: a text matches with up to 60% of the pattern's characters wrong.
+const FUZZY_THRESHOLD = 0.6;
 
 // One bitap word: Fuse.js splits longer patterns into 32-character chunks and pays for each.
 const FUZZY_PATTERN_CHARS = 32;
