@@ -26,7 +26,32 @@ function fuseScore(query: string, values: string[]): number | undefined {
   return fuse.search(query)[0]?.score;
 }
 
+// The textbook dynamic programme, to check the bit-parallel one against.
+function longestCommonSubsequence(a: string, b: string): number {
+  let previous = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [0];
+    for (let j = 1; j <= b.length; j++)
+      row[j] =
+        a[i - 1] === b[j - 1]
+          ? (previous[j - 1] ?? 0) + 1
+          : Math.max(previous[j] ?? 0, row[j - 1] ?? 0);
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
 describe('fuzzyReach', () => {
+  test('keeps exactly the texts whose common subsequence with the pattern is long enough', () => {
+    fc.assert(
+      fc.property(pattern, text, (p, t) => {
+        const lcs = longestCommonSubsequence(p.toLowerCase(), t.toLowerCase());
+        expect(fuzzyReach(p, THRESHOLD)(t)).toBe(lcs >= p.length * (1 - THRESHOLD));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('never leaves out a text that Fuse.js matches', () => {
     let leftOut = 0;
     let matched = 0;
@@ -66,6 +91,9 @@ describe('fuzzyReach', () => {
     expect(reach('esim')).toBe(false);
     expect(reach('data limit')).toBe(false);
     expect(reach('set a data limit on android')).toBe(true);
+    // The same letters in another order: what a count of shared characters would let through.
+    expect(fuzzyReach('abcd', THRESHOLD)('dcba')).toBe(false);
+    expect(fuseMatches('abcd', 'dcba')).toBe(false);
     expect(fuzzyReach('ESIM', THRESHOLD)('esim')).toBe(true);
   });
 });
