@@ -343,29 +343,45 @@ function fuzzyScores(
 ): Map<number, number> {
   const pattern = normalized.slice(0, FUZZY_PATTERN_CHARS);
   const canMatch = fuzzyReach(pattern, FUZZY_THRESHOLD);
-  const docs = finalists.map(({ section, nearest }) => ({
+  const docs = finalists.map(({ section, nearest }): FuzzyDoc => ({
     section,
     questions: nearest.filter((e) => !e.isTitle && canMatch(e.text)).map((e) => e.text),
     // Only the titles and keywords that share a word with the question (the rest cannot match
     // well) and hold enough of its characters: each text Fuse.js reads costs time.
-    titles: (index.entries[section] ?? [])
-      .filter((e) => e.isTitle && e.tokens.some((id) => query.has(id)) && canMatch(e.text))
+    titles: (index.titles[section] ?? [])
+      .filter((e) => e.tokens.some((id) => query.has(id)) && canMatch(e.text))
       .map((e) => e.text),
     keywords: (index.keywords[section] ?? [])
       .filter((k) => k.tokens.some((id) => query.has(id)) && canMatch(k.text))
       .map((k) => k.text),
   }));
-  const fuse = new Fuse(docs, {
+  const scores = new Map<number, number>();
+  if (docs.every((d) => d.questions.length + d.titles.length + d.keywords.length === 0))
+    return scores;
+  // One Fuse.js per process, given each question's few documents: building it anew per
+  // question merged its options and keys every time. The matcher is synchronous, so no two
+  // questions share it at once.
+  finalistFuse ??= new Fuse<FuzzyDoc>([], {
     keys: FUSE_KEYS,
     includeScore: true,
     ignoreLocation: true,
     threshold: FUZZY_THRESHOLD,
     shouldSort: false,
   });
-  const scores = new Map<number, number>();
-  for (const hit of fuse.search(pattern)) scores.set(hit.item.section, 1 - (hit.score ?? 1));
+  finalistFuse.setCollection(docs);
+  for (const hit of finalistFuse.search(pattern))
+    scores.set(hit.item.section, 1 - (hit.score ?? 1));
   return scores;
 }
+
+interface FuzzyDoc {
+  section: number;
+  questions: string[];
+  titles: string[];
+  keywords: string[];
+}
+
+let finalistFuse: Fuse<FuzzyDoc> | undefined;
 
 // Fuse.js's default: a text matches with up to 60% of the pattern's characters wrong.
 const FUZZY_THRESHOLD = 0.6;

@@ -50,6 +50,8 @@ export interface SearchIndex {
   /** Per token id: the sections whose body alone contains it. */
   weakPostings: readonly Int32Array[];
   entries: readonly (readonly IndexedEntry[])[];
+  /** Per section: its title entries (one per language), the ones Fuse.js reads beside keywords. */
+  titles: readonly (readonly IndexedEntry[])[];
   /** Per section: its keywords, normalised, with their tokens, for Fuse.js. */
   keywords: readonly (readonly KeywordEntry[])[];
   /** The English words of the knowledge and its synonyms, as written (not stemmed). */
@@ -193,6 +195,7 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     ),
     weakPostings: Array.from({ length: tokenIds.size }, (_, id) => Int32Array.from(weak[id] ?? [])),
     entries,
+    titles: entries.map((list) => list.filter((entry) => entry.isTitle)),
     keywords,
     knownWords,
     vocabulary: byFirstLetter(latinWords),
