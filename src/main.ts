@@ -12,6 +12,7 @@ import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { KnowledgeStore } from './knowledge/store.js';
+import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets } from './logger.js';
 
 // Side effects only: read the configuration, load the knowledge, wire, start, shut down.
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  const bot = await startBot(config, deps, config.BOT_TOKEN);
+  const matcher = new ThreadMatcher({ logger });
+  void matcher.prepare(store.current);
+  const bot = await startBot(config, { ...deps, matcher }, config.BOT_TOKEN);
   // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
   setTimeout(warmUpTraditional, 1000).unref();
   let stopping = false;
@@ -45,8 +48,12 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the answers in progress');
     await bot.stop();
+    await matcher.close();
     await closeFeedback();
-    logger.info('stopped');
+    logger.info(
+      { matchedOnThread: matcher.counts.onThread, matchedInProcess: matcher.counts.inProcess },
+      'stopped',
+    );
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,4 +1,5 @@
-import { matchQuestion, type MatchResult } from '../match/match-question.js';
+import type { MatchResult } from '../match/match-question.js';
+import { inProcessMatcher } from '../match-thread/thread-matcher.js';
 import { answerActions, composeAnswer, type ReplyButton, type UrlButton } from './answer.js';
 import { userLang, type BotContext } from './context.js';
 import { nowOf, type BotDeps } from './deps.js';
@@ -24,9 +25,11 @@ export async function answerQuestion(
   options: AnswerOptions,
 ): Promise<MatchResult> {
   const started = performance.now();
-  const { index, knowledge } = deps.store.current;
+  // One snapshot for the whole answer: a reload meanwhile changes the next question's.
+  const snapshot = deps.store.current;
+  const { knowledge } = snapshot;
   const threshold = deps.settings.threshold;
-  const result = matchQuestion(index, question, {
+  const result = await (deps.matcher ?? inProcessMatcher).match(snapshot, question, {
     fallbackLang: userLang(ctx),
     ...(threshold === undefined ? {} : { threshold }),
   });

@@ -1,6 +1,7 @@
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { KnowledgeStore } from '../knowledge/store.js';
 import type { Logger } from '../logger.js';
+import type { QuestionMatcher } from '../match-thread/thread-matcher.js';
 
 /** The settings the bot's features read, taken from the validated configuration. */
 export interface BotSettings {
@@ -25,6 +26,8 @@ export interface BotDeps {
    * without storage: then nothing is recorded and answers carry no vote buttons.
    */
   feedback?: FeedbackStore;
+  /** Where questions are matched: a thread of its own in a running bot; in process when absent. */
+  matcher?: QuestionMatcher;
   /** The clock; tests inject one. The system clock when absent. */
   now?: () => Date;
 }

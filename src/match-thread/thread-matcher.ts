@@ -1,0 +1,216 @@
+import { Worker } from 'node:worker_threads';
+import type { KnowledgeSnapshot } from '../knowledge/store.js';
+import type { Section } from '../knowledge/types.js';
+import type { Logger } from '../logger.js';
+import {
+  matchQuestion,
+  type MatchOptions,
+  type MatchResult,
+  type ScoredSection,
+} from '../match/match-question.js';
+import type { ScoredId, ThreadReply, ThreadRequest } from './protocol.js';
+
+/** Matches a question against one knowledge snapshot. */
+export interface QuestionMatcher {
+  match(snapshot: KnowledgeSnapshot, question: string, options: MatchOptions): Promise<MatchResult>;
+}
+
+/** Matches on the calling thread: the console chat, the tests, and every fallback. */
+export const inProcessMatcher: QuestionMatcher = {
+  match: async (snapshot, question, options) => matchQuestion(snapshot.index, question, options),
+};
+
+export interface ThreadMatcherOptions {
+  logger?: Logger;
+  /** A question the thread has not answered by then is matched on the calling thread. */
+  timeoutMs?: number;
+  /** The least time between two starts of the thread after it died. */
+  restartDelayMs?: number;
+}
+
+interface Pending {
+  snapshot: KnowledgeSnapshot;
+  resolve: (reply: ThreadReply | undefined) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Runs the matcher on a thread of its own. The matcher is the one CPU-heavy step of an answer;
+ * on the event loop it delays every other update's network work, on a second core it does not.
+ * The thread keeps its own index of the snapshot it was last sent. Whenever it cannot answer
+ * (starting, loading a new version after a reload, dead, too slow), the question is matched on
+ * the calling thread: same answer, only slower, so no question ever waits on the thread.
+ */
+export class ThreadMatcher implements QuestionMatcher {
+  private worker: Worker | undefined;
+  private loadedVersion: number | undefined;
+  private loadingVersion: number | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private waiters: { version: number; resolve: (loaded: boolean) => void }[] = [];
+  private nextId = 0;
+  private lastStart = -Infinity;
+  private closed = false;
+  private readonly timeoutMs: number;
+  private readonly restartDelayMs: number;
+
+  constructor(private readonly options: ThreadMatcherOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.restartDelayMs = options.restartDelayMs ?? 5000;
+  }
+
+  /** Questions matched on the thread, and on the calling thread instead, since the start. */
+  readonly counts = { onThread: 0, inProcess: 0 };
+
+  /**
+   * Starts the thread and sends it `snapshot`, so that the first questions need not fall
+   * back; resolves true once the thread holds it, false if it cannot.
+   */
+  prepare(snapshot: KnowledgeSnapshot): Promise<boolean> {
+    if (this.ensureLoaded(snapshot)) return Promise.resolve(true);
+    if (this.loadingVersion !== snapshot.version) return Promise.resolve(false);
+    return new Promise((resolve) => this.waiters.push({ version: snapshot.version, resolve }));
+  }
+
+  async match(
+    snapshot: KnowledgeSnapshot,
+    question: string,
+    options: MatchOptions,
+  ): Promise<MatchResult> {
+    if (this.ensureLoaded(snapshot)) {
+      const reply = await this.ask(snapshot, question, options);
+      if (reply?.type === 'matched' && reply.version === snapshot.version) {
+        const result = toResult(snapshot, reply);
+        if (result) {
+          this.counts.onThread++;
+          return result;
+        }
+      }
+    }
+    this.counts.inProcess++;
+    return matchQuestion(snapshot.index, question, options);
+  }
+
+  /** Stops the thread; later questions are matched on the calling thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.stopped();
+    await worker?.terminate();
+  }
+
+  // True when the thread holds `snapshot`; otherwise starts it or sends the snapshot, for the
+  // questions after this one.
+  private ensureLoaded(snapshot: KnowledgeSnapshot): boolean {
+    if (this.closed) return false;
+    const worker = this.worker ?? this.start();
+    if (!worker) return false;
+    if (this.loadedVersion === snapshot.version) return true;
+    if (this.loadingVersion !== snapshot.version) {
+      this.loadingVersion = snapshot.version;
+      this.post({ type: 'load', version: snapshot.version, knowledge: snapshot.knowledge });
+    }
+    return false;
+  }
+
+  private start(): Worker | undefined {
+    if (performance.now() - this.lastStart < this.restartDelayMs) return undefined;
+    this.lastStart = performance.now();
+    this.loadedVersion = undefined;
+    this.loadingVersion = undefined;
+    const worker = new Worker(new URL('./matcher-worker-entry.mjs', import.meta.url));
+    // The thread never keeps the process alive: shutting down is the bot's decision.
+    worker.unref();
+    worker.on('message', (reply: ThreadReply) => this.onReply(reply));
+    worker.on('error', (error) =>
+      this.options.logger?.error({ err: error }, 'matcher thread failed; matching in process'),
+    );
+    worker.on('exit', () => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.stopped();
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  // The thread is gone: every question waiting on it is matched in process.
+  private stopped(): void {
+    for (const [id, pending] of this.pending) this.settle(id, pending, undefined);
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+  }
+
+  private post(request: ThreadRequest): void {
+    this.worker?.postMessage(request);
+  }
+
+  private ask(
+    snapshot: KnowledgeSnapshot,
+    question: string,
+    options: MatchOptions,
+  ): Promise<ThreadReply | undefined> {
+    return new Promise((resolve) => {
+      const id = ++this.nextId;
+      const timer = setTimeout(() => {
+        const pending = this.pending.get(id);
+        if (pending) this.settle(id, pending, undefined);
+      }, this.timeoutMs);
+      this.pending.set(id, { snapshot, resolve, timer });
+      this.post({ type: 'match', id, version: snapshot.version, question, options });
+    });
+  }
+
+  private onReply(reply: ThreadReply): void {
+    if (reply.type === 'loaded') {
+      if (reply.version === this.loadingVersion) this.loadedVersion = reply.version;
+      const ready = this.waiters.filter((w) => w.version <= reply.version);
+      this.waiters = this.waiters.filter((w) => w.version > reply.version);
+      for (const waiter of ready) waiter.resolve(waiter.version === this.loadedVersion);
+      return;
+    }
+    const pending = this.pending.get(reply.id);
+    if (pending) this.settle(reply.id, pending, reply);
+  }
+
+  private settle(id: number, pending: Pending, reply: ThreadReply | undefined): void {
+    clearTimeout(pending.timer);
+    this.pending.delete(id);
+    pending.resolve(reply);
+  }
+}
+
+// Maps the thread's ids back to the snapshot's sections; undefined should one be missing.
+function toResult(
+  snapshot: KnowledgeSnapshot,
+  reply: Extract<ThreadReply, { type: 'matched' }>,
+): MatchResult | undefined {
+  const byId = sectionsById(snapshot);
+  const scored = (s: ScoredId): ScoredSection | undefined => {
+    const section = byId.get(s.id);
+    return section && { section, score: s.score };
+  };
+  const section = reply.section === undefined ? undefined : byId.get(reply.section);
+  const best = reply.best && scored(reply.best);
+  const alternatives = reply.alternatives.map(scored);
+  if ((reply.section !== undefined && !section) || (reply.best && !best)) return undefined;
+  if (alternatives.some((a) => a === undefined)) return undefined;
+  return {
+    section,
+    score: reply.score,
+    best,
+    alternatives: alternatives as ScoredSection[],
+    lang: reply.lang,
+  };
+}
+
+const sectionMaps = new WeakMap<KnowledgeSnapshot, Map<string, Section>>();
+
+function sectionsById(snapshot: KnowledgeSnapshot): Map<string, Section> {
+  let map = sectionMaps.get(snapshot);
+  if (!map) {
+    map = new Map(snapshot.knowledge.sections.map((s) => [s.id, s]));
+    sectionMaps.set(snapshot, map);
+  }
+  return map;
+}

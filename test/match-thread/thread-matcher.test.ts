@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge/store.js';
+import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { ThreadMatcher } from '../../src/match-thread/thread-matcher.js';
+import { copyKnowledge, editFile, REPO_ROOT, SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
+
+const questions = readFileSync(path.join(REPO_ROOT, 'test/fixtures/holdout.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => (JSON.parse(line) as { q: string }).q);
+
+// What a caller sees of a result: sections by id, scores, language.
+function view(result: MatchResult) {
+  return {
+    section: result.section?.id,
+    score: result.score,
+    best: result.best && [result.best.section.id, result.best.score],
+    alternatives: result.alternatives.map((a) => [a.section.id, a.score]),
+    lang: result.lang,
+  };
+}
+
+let matcher: ThreadMatcher | undefined;
+afterEach(async () => {
+  await matcher?.close();
+  matcher = undefined;
+});
+
+describe('ThreadMatcher', () => {
+  test('answers on its thread exactly as the matcher does in process', async () => {
+    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    matcher = new ThreadMatcher();
+    expect(await matcher.prepare(store.current)).toBe(true);
+    for (const question of questions) {
+      const options = { fallbackLang: 'en' as const, maxAlternatives: 4 };
+      const threaded = await matcher.match(store.current, question, options);
+      expect(view(threaded)).toEqual(view(matchQuestion(store.current.index, question, options)));
+      // The very section objects of the snapshot, not copies.
+      if (threaded.section) expect(store.current.knowledge.sections).toContain(threaded.section);
+    }
+    expect(matcher.counts).toEqual({ onThread: questions.length, inProcess: 0 });
+  });
+
+  test('follows a reload: in process while the thread loads it, then on the thread', async () => {
+    const dir = await copyKnowledge();
+    const store = await KnowledgeStore.open(dir);
+    matcher = new ThreadMatcher();
+    await matcher.prepare(store.current);
+    const question = 'what is a quokka card';
+    expect((await matcher.match(store.current, question, {})).section).toBeUndefined();
+
+    await editFile(dir, '01-smart-card.md', (text) =>
+      text.replace(/(questions:[\s\S]*?\n {2}en:\n)/u, `$1    - ${question}\n`),
+    );
+    const reloaded = await store.reload();
+    expect(reloaded.ok).toBe(true);
+    const first = await matcher.match(store.current, question, {});
+    expect(first.section?.id).toBe('smart-card');
+    expect(matcher.counts.inProcess).toBe(1);
+    expect(await matcher.prepare(store.current)).toBe(true);
+    expect((await matcher.match(store.current, question, {})).section?.id).toBe('smart-card');
+    expect(matcher.counts).toEqual({ onThread: 2, inProcess: 1 });
+  });
+
+  test('keeps answering when the thread dies, and starts it again', async () => {
+    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    matcher = new ThreadMatcher({ restartDelayMs: 0 });
+    await matcher.prepare(store.current);
+    // Knowledge the thread cannot index makes it throw and exit.
+    const broken = { ...store.current, version: 999, knowledge: { sections: null } };
+    expect(await matcher.prepare(broken as unknown as KnowledgeSnapshot)).toBe(false);
+
+    const question = 'eSIM能自动断网吗';
+    const expected = view(matchQuestion(store.current.index, question));
+    expect(view(await matcher.match(store.current, question, {}))).toEqual(expected);
+    expect(matcher.counts.inProcess).toBe(1);
+    expect(await matcher.prepare(store.current)).toBe(true);
+    expect(view(await matcher.match(store.current, question, {}))).toEqual(expected);
+    expect(matcher.counts).toEqual({ onThread: 1, inProcess: 1 });
+  });
+
+  test('once closed, matches in process', async () => {
+    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    matcher = new ThreadMatcher();
+    await matcher.prepare(store.current);
+    await matcher.close();
+    const result = await matcher.match(store.current, 'what is an esim', {});
+    expect(result.section?.id).toBe('esim');
+    expect(matcher.counts).toEqual({ onThread: 0, inProcess: 1 });
+  });
+});
