@@ -21,6 +21,7 @@ import type { Knowledge, Section } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
 import { matchQuestion } from '../src/match/match-question.js';
 import { buildSearchIndex } from '../src/match/search-index.js';
+import { ThreadMatcher } from '../src/match-thread/thread-matcher.js';
 import type { PeerReply, PeerRequest } from './bot-api-peer.js';
 import { ms, quantile, summary } from './stats.js';
 import { syntheticKnowledge } from './synthetic.js';
@@ -351,13 +352,17 @@ async function startSubject(
 async function endToEnd(): Promise<void> {
   const updates = 1000;
   const questions = questionSet().map((p) => p.q);
+  const matcher = new ThreadMatcher();
   const faq = await startSubject('FAQ bot', questions, async (peer) => {
     const config = parseConfig({
       KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'),
       USER_MESSAGES_PER_SECOND: '100',
     });
     const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
-    const deps = { store, logger: createLogger('silent'), settings: botSettings(config) };
+    // As the running bot does: questions matched on a thread of their own.
+    await matcher.prepare(store.current);
+    const logger = createLogger('silent');
+    const deps = { store, logger, settings: botSettings(config), matcher };
     return createBot(peer.token, deps, { apiRoot: peer.apiRoot, botInfo: peer.botInfo });
   });
   const echo = await startSubject('bare grammY echo bot', questions, async (peer) => {
@@ -384,6 +389,7 @@ async function endToEnd(): Promise<void> {
   } finally {
     await faq.close();
     await echo.close();
+    await matcher.close();
   }
   const medianOf = (subject: Subject, key: 'perSecond' | 'p99') =>
     quantile(
