@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   }
 
   const matcher = new ThreadMatcher({ logger });
-  void matcher.prepare(store.current);
+  void matcher.prepare(store.current).then((onThread) => {
+    if (onThread) logger.info('matcher thread ready');
+    else logger.warn('matcher thread not available; matching in process');
+  });
   const bot = await startBot(config, { ...deps, matcher }, config.BOT_TOKEN);
   // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
   setTimeout(warmUpTraditional, 1000).unref();

@@ -99,9 +99,18 @@ describe.concurrent('polling mode', TIMEOUT, () => {
       'reload',
     );
 
+    // Once the matcher thread holds the knowledge, questions are matched there.
+    await bot.waitForLog('matcher thread ready', undefined, LIVENESS_MS);
+    fake.privateText(USER_ID, 'how do I set a data limit on android');
+    await fake.waitFor({ method: 'sendMessage', count: 2 }, LIVENESS_MS);
+    expect(
+      visibleText(fake.sent(USER_ID)[1]!).startsWith(titleOf(store, 'howto-data-limit', 'en')),
+    ).toBe(true);
+
     bot.child.kill('SIGTERM');
     expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
-    expect(bot.logs().map((l) => l.msg)).toContain('stopped');
+    const stopped = bot.logs().find((l) => l.msg === 'stopped');
+    expect(stopped?.matchedOnThread).toBeGreaterThanOrEqual(1);
     // The answered update was confirmed, so a restart would not answer it again.
     expect(fake.pendingUpdates).toEqual([]);
   });
