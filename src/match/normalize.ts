@@ -11,6 +11,8 @@ const MENTION = /@[A-Za-z0-9_]{3,}/gu;
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 const HAN_SPACING = /(?<=\p{Script=Han})\s+|\s+(?=\p{Script=Han})/gu;
+const HAN = /\p{Script=Han}/u;
+const SURROGATE = /[\uD800-\uDFFF]/u;
 const PUNCTUATION = /[\p{P}\p{S}]+/gu;
 
 /** The longest question the matcher reads; the rest of a pasted wall of text adds no meaning. */
@@ -23,7 +25,9 @@ export const MAX_QUESTION_CHARS = 500;
  */
 export function normalizeText(raw: string, options: { maxChars?: number } = {}): string {
   const maxChars = options.maxChars ?? MAX_QUESTION_CHARS;
-  let text = raw.slice(0, maxChars * 2).replace(LONE_SURROGATE, '');
+  let text = raw.slice(0, maxChars * 2);
+  // The lookarounds test every position: run them only on text with a surrogate at all.
+  if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(text.toLowerCase());
@@ -32,7 +36,7 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
     /[-']/u.test(match) && match.length === 1 ? match : ' ',
   );
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
-  text = text.replace(HAN_SPACING, '');
+  if (HAN.test(text)) text = text.replace(HAN_SPACING, '');
   // A cut between the two halves of a surrogate pair would leave half a character behind.
   return text
     .replace(/\s+/gu, ' ')
