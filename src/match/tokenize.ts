@@ -35,8 +35,9 @@ export interface ConceptFinder {
   extract(text: string): { concepts: string[]; rest: string };
 }
 
+// Keyed by UTF-16 code unit: reading `text[i]` would make a string per Chinese character.
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  next: Map<number, TrieNode>;
   concept?: string;
   latinStart?: boolean;
   latinEnd?: boolean;
@@ -56,19 +57,20 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       const term = stemLatinWords(normalizeText(raw));
       if (term === '') continue;
       let node = root;
-      for (const char of term) {
-        let child = node.next.get(char);
+      for (let k = 0; k < term.length; k++) {
+        const unit = term.charCodeAt(k);
+        let child = node.next.get(unit);
         if (!child) {
           child = { next: new Map() };
-          node.next.set(char, child);
+          node.next.set(unit, child);
         }
         node = child;
       }
       // The first group that lists a term keeps it.
       if (node.concept === undefined) {
         node.concept = concept;
-        node.latinStart = isWordChar(term[0]);
-        node.latinEnd = isWordChar(term[term.length - 1]);
+        node.latinStart = isWordUnit(term.charCodeAt(0));
+        node.latinEnd = isWordUnit(term.charCodeAt(term.length - 1));
       }
     }
   }
@@ -80,21 +82,21 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let copiedTo = 0;
       let i = 0;
       while (i < text.length) {
-        let node: TrieNode | undefined = root.next.get(text[i] as string);
+        let node: TrieNode | undefined = root.next.get(text.charCodeAt(i));
         let matchEnd = -1;
         let matchConcept: string | undefined;
         for (let j = i; node !== undefined;) {
           if (
             node.concept !== undefined &&
-            !(node.latinStart && isWordChar(text[i - 1])) &&
-            !(node.latinEnd && isWordChar(text[j + 1]))
+            !(node.latinStart && isWordUnit(text.charCodeAt(i - 1))) &&
+            !(node.latinEnd && isWordUnit(text.charCodeAt(j + 1)))
           ) {
             matchEnd = j + 1;
             matchConcept = node.concept;
           }
           j++;
           if (j >= text.length) break;
-          node = node.next.get(text[j] as string);
+          node = node.next.get(text.charCodeAt(j));
         }
         if (matchConcept !== undefined) {
           concepts.push(matchConcept);
@@ -112,8 +114,9 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
   };
 }
 
-function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && /[a-z0-9]/u.test(char);
+// a-z or 0-9; NaN (before the start or past the end of the text) is not.
+function isWordUnit(unit: number): boolean {
+  return (unit >= 97 && unit <= 122) || (unit >= 48 && unit <= 57);
 }
 
 // Chinese runs and English words repeat across questions; their analysis is cached.
