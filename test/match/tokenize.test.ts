@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { normalizeText } from '../../src/match/normalize.js';
 import {
@@ -6,6 +7,7 @@ import {
   isSingleHan,
   stemLatinWords,
   tokenize,
+  wordRuns,
 } from '../../src/match/tokenize.js';
 
 const tokens = (text: string, groups?: string[][]) =>
@@ -129,6 +131,30 @@ describe('isSingleHan', () => {
       false,
       false,
       false,
+    ]);
+  });
+});
+
+describe('wordRuns', () => {
+  // The definition, spelled out with lookaheads: a Chinese run, or a word that starts with a
+  // non-Chinese letter or digit and goes on with non-Chinese letters, digits, ' and -.
+  const definition =
+    /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])(?:(?!\p{Script=Han})[\p{L}\p{N}'-])*/gu;
+  const unit = fc.constantFrom(...[..."aZé9٣'- .,!?网絡卡ーカ한😀\n"]);
+
+  test('splits text as its definition says', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), (text) => {
+        expect(wordRuns(text)).toEqual(text.match(definition) ?? []);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(wordRuns("eSIM能自动断网吗? it's e-sim 3g")).toEqual([
+      'eSIM',
+      '能自动断网吗',
+      "it's",
+      'e-sim',
+      '3g',
     ]);
   });
 });
