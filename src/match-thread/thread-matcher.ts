@@ -29,7 +29,6 @@ export interface ThreadMatcherOptions {
 }
 
 interface Pending {
-  snapshot: KnowledgeSnapshot;
   resolve: (reply: ThreadReply | undefined) => void;
   timer: NodeJS.Timeout;
 }
@@ -156,7 +155,7 @@ export class ThreadMatcher implements QuestionMatcher {
         const pending = this.pending.get(id);
         if (pending) this.settle(id, pending, undefined);
       }, this.timeoutMs);
-      this.pending.set(id, { snapshot, resolve, timer });
+      this.pending.set(id, { resolve, timer });
       this.post({ type: 'match', id, version: snapshot.version, question, options });
     });
   }

@@ -13,9 +13,9 @@
 export function fuzzyReach(pattern: string, threshold: number): (text: string) => boolean {
   const lower = pattern.toLowerCase();
   const length = lower.length;
-  if (length > WORD_BITS) return () => true;
   // Rounding must never cost a text that Fuse.js would score at the threshold exactly.
   const needed = length - threshold * length - 1e-9;
+  if (length > WORD_BITS || needed <= 0) return () => true;
   // Per code unit of the pattern, the positions where it occurs, as bits.
   const masks = new Map<number, number>();
   for (let i = 0; i < length; i++) {
@@ -24,7 +24,6 @@ export function fuzzyReach(pattern: string, threshold: number): (text: string) =
   }
   const all = 2 ** length - 1;
   return (text) => {
-    if (needed <= 0) return true;
     // The bit-parallel longest common subsequence (Allison and Dix; Hyyrö): a zero bit in
     // `v` for each pattern character matched so far, one pass over the text.
     const candidate = text.toLowerCase();
