@@ -1,7 +1,7 @@
 import type { Lang, Section } from '../knowledge/types.js';
 import type { MatchResult } from '../match/match-question.js';
 import { sectionText } from '../match/localize.js';
-import { escapeHtml, markdownToHtmlBlocks, splitIntoMessages } from './render.js';
+import { escapeHtml, markdownToHtmlBlocks, sourcesLine, splitIntoMessages } from './render.js';
 import { repliesFor } from './replies.js';
 
 /** A button under a reply; `data` is callback data (at most 64 bytes). */
@@ -42,12 +42,17 @@ export function parseShowSectionData(data: string): { id: string; lang: Lang } |
   return lang && match[2] ? { id: match[2], lang } : undefined;
 }
 
-/** Renders one section as HTML messages: bold title, then the body, split to fit Telegram. */
+/**
+ * Renders one section as HTML messages: bold title, the body, then its sources line, split to fit
+ * Telegram.
+ */
 export function renderSection(section: Section, lang: Lang): string[] {
   const text = sectionText(section, lang);
+  const sources = sourcesLine(repliesFor(lang).sources, section.sources ?? []);
   return splitIntoMessages([
     `<b>${escapeHtml(text.title)}</b>`,
     ...markdownToHtmlBlocks(text.body),
+    ...(sources === undefined ? [] : [sources]),
   ]);
 }
 

@@ -158,3 +158,32 @@ function splitPlain(text: string, limit: number): string[] {
   if (rest !== '') pieces.push(rest);
   return pieces;
 }
+
+/**
+ * The compact line under an answer that names where its facts were checked: each web address as
+ * a link labelled with its host (numbered when a host repeats), each document by its name.
+ * Undefined when the section lists no sources.
+ */
+export function sourcesLine(label: string, sources: readonly string[]): string | undefined {
+  if (sources.length === 0) return undefined;
+  const seen = new Map<string, number>();
+  const items = sources.map((source) => {
+    const host = SAFE_LINK.test(source) ? hostOf(source) : undefined;
+    if (host === undefined) return escapeHtml(source);
+    const count = (seen.get(host) ?? 0) + 1;
+    seen.set(host, count);
+    const name = count === 1 ? host : `${host} (${count})`;
+    return `<a href="${escapeHtml(source).replace(/"/g, '&quot;')}">${escapeHtml(name)}</a>`;
+  });
+  // A full-width colon already spaces the label in Chinese.
+  const gap = label.endsWith('：') ? '' : ' ';
+  return `<i>${escapeHtml(label)}${gap}${items.join(' · ')}</i>`;
+}
+
+function hostOf(address: string): string | undefined {
+  try {
+    return new URL(address).hostname.replace(/^www\./, '') || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -10,6 +10,8 @@ export interface Replies {
   noAnswer: string;
   noAnswerInGroup: string;
   related: string;
+  /** Plain text: the label of the sources line under an answer. */
+  sources: string;
   topics: string;
   welcome: (name: string) => string;
   help: (botUsername: string) => string;
@@ -84,6 +86,7 @@ const zh: Replies = {
   noAnswer: '抱歉，这个问题我还没有可靠的答案。下面是我能回答的话题，点一个看看：',
   noAnswerInGroup: '抱歉，这个问题我还没有可靠的答案。私聊我发送 /topics 可以看到我能回答的话题。',
   related: '相关话题：',
+  sources: '来源：',
   topics: '我能回答这些话题，点一个查看：',
   welcome: (name) =>
     `你好，${escapeHtml(name)}！我回答关于 SIM 卡、eSIM、自动断网和流量上限的问题。直接发问题给我就行，比如“eSIM 能自动断网吗？”。发送 /topics 查看全部话题。`,
@@ -188,6 +191,7 @@ const en: Replies = {
   noAnswerInGroup:
     "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
   related: 'Related topics:',
+  sources: 'Sources:',
   topics: 'These are the topics I can answer; tap one:',
   welcome: (name) =>
     `Hi ${escapeHtml(name)}! I answer questions about SIM cards, eSIM, automatic network cut-off and data limits. Just send me a question, such as “Can an eSIM cut off the network automatically?”. Send /topics for the full list.`,

@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { KnowledgeError } from '../knowledge/errors.js';
+import { formatProblem, KnowledgeError } from '../knowledge/errors.js';
+import { languageBalanceWarnings } from '../knowledge/language-balance.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { buildSearchIndex } from '../match/search-index.js';
 
 /**
  * `npm run knowledge:check [-- DIR]`: validates the knowledge folder exactly as a reload would,
- * prints one line per problem (file:line [section] reason) and exits 1 on any.
+ * prints one line per problem (file:line [section] reason) and exits 1 on any. Sections whose
+ * two languages drift apart are listed as warnings, which do not fail the check.
  */
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
@@ -21,6 +23,11 @@ async function main(): Promise<void> {
     console.log(
       `✔ ${dir}: ${knowledge.sections.length} sections, ${questions} alternate questions, ${knowledge.synonyms.length} synonym groups (${Math.round(performance.now() - started)} ms)`,
     );
+    const warnings = languageBalanceWarnings(knowledge);
+    if (warnings.length > 0) {
+      console.log(`⚠ ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (not errors):`);
+      for (const warning of warnings) console.log(formatProblem(warning));
+    }
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     console.error(

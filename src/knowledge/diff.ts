@@ -27,7 +27,10 @@ export function diffKnowledge(before: Knowledge, after: Knowledge): KnowledgeDif
 
 // Field by field, without serialising: a reload of thousands of sections compares them all.
 function sameSection(a: Section, b: Section): boolean {
-  return SECTION_LANGS.every((lang) => sameText(a.text[lang], b.text[lang]));
+  return (
+    SECTION_LANGS.every((lang) => sameText(a.text[lang], b.text[lang])) &&
+    sameStrings(a.sources ?? [], b.sources ?? [])
+  );
 }
 
 function sameText(a: SectionText, b: SectionText): boolean {

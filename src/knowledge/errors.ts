@@ -52,4 +52,10 @@ export const reasons = {
   unreadable: (detail: string) => `cannot be read: ${detail}`,
   noSections: 'the folder has no section files (*.md)',
   folderUnreadable: (detail: string) => `the knowledge folder cannot be read: ${detail}`,
+  lengthImbalance: (chineseUnits: number, englishWords: number, longer: 'en' | 'zh-Hans') =>
+    `the "zh-Hans" body (${chineseUnits} characters) and the "en" body (${englishWords} words) ` +
+    `differ a lot in length: check that the "${longer === 'en' ? 'zh-Hans' : 'en'}" version is up to date`,
+  listCountDiffers: (zhItems: number, enItems: number) =>
+    `the "zh-Hans" body has ${zhItems} list item${zhItems === 1 ? '' : 's'} and the "en" body ` +
+    `${enItems}: check that both versions say the same`,
 } as const;

@@ -91,7 +91,9 @@ export function parseSection(file: string, source: string): ParseResult {
   const zh = texts['zh-Hans'];
   const en = texts.en;
   if (problems.length > 0 || !zh || !en || !front.ok) return { ok: false, problems };
-  return { ok: true, section: { id: front.value.id, file, text: { 'zh-Hans': zh, en } } };
+  const section: Section = { id: front.value.id, file, text: { 'zh-Hans': zh, en } };
+  if (front.value.sources) section.sources = front.value.sources;
+  return { ok: true, section };
 }
 
 function isSectionLang(lang: string): lang is SectionLang {

@@ -22,6 +22,23 @@ const perLanguage = <T extends z.ZodType>(item: T) =>
     },
   );
 
+// A source is a web address (http or https only, so a link under an answer cannot run script)
+// or the name of a document that is not on the web, such as "GSMA SGP.22".
+const source = text
+  .max(300, 'a source must be at most 300 characters')
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:/i.test(value) || isWebAddress(value), {
+    error: 'a source must be an http(s) address or the name of a document',
+  });
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The front matter of a section file. Strict: an unknown key is a typo the editor must see. */
 export const sectionFrontMatterSchema = z.strictObject(
   {
@@ -33,8 +50,14 @@ export const sectionFrontMatterSchema = z.strictObject(
       .max(60, 'id must be at most 60 characters'),
     keywords: perLanguage(textList('keywords')).optional(),
     questions: perLanguage(textList('questions').min(1, 'needs at least one question')),
+    /** Where the facts were checked: web addresses or document names, shown under the answer. */
+    sources: z
+      .array(source, { error: 'sources must be a list of web addresses or document names' })
+      .min(1, 'sources must list at least one source (or leave the key out)')
+      .max(20, 'too many sources (at most 20)')
+      .optional(),
   },
-  { error: 'the front matter must be a mapping with id, keywords and questions' },
+  { error: 'the front matter must be a mapping with id, keywords, questions and sources' },
 );
 
 export type SectionFrontMatter = z.infer<typeof sectionFrontMatterSchema>;

@@ -20,6 +20,8 @@ export interface Section {
   /** The file it came from, relative to the knowledge folder, for error messages and diffs. */
   file: string;
   text: Readonly<Record<SectionLang, SectionText>>;
+  /** Where its facts were checked (web addresses or document names), when the editor lists them. */
+  sources?: readonly string[];
 }
 
 /** A validated knowledge base: sections in topic-list order, plus the shared synonym groups. */
