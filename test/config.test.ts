@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { botSettings } from '../src/app.js';
 import { ConfigError, parseConfig } from '../src/config.js';
-import { SHIPPED_KNOWLEDGE } from './support/bot-harness.js';
+import { TEST_KNOWLEDGE } from './support/bot-harness.js';
 import { exitWithin, removeWorkDir, spawnBot, stopAllBots } from './support/bot-process.js';
 
 const TOKEN = '123456789:AAFakeConfigTestToken_0123456789abcdef';
@@ -145,7 +145,7 @@ describe('the program with a bad environment', () => {
   afterAll(() => removeWorkDir());
 
   test('exits 1 printing the one-line reason, without the token', async () => {
-    const bot = spawnBot({ BOT_TOKEN: TOKEN, KNOWLEDGE_DIR: SHIPPED_KNOWLEDGE, MODE: 'foo' });
+    const bot = spawnBot({ BOT_TOKEN: TOKEN, KNOWLEDGE_DIR: TEST_KNOWLEDGE, MODE: 'foo' });
     expect((await exitWithin(bot, 30_000)).code).toBe(1);
     expect(bot.stderr.trim()).toBe(configError({ BOT_TOKEN: TOKEN, MODE: 'foo' }));
     expect(bot.stderr.trim()).toMatch(/^Invalid MODE: [^\n]+$/);
@@ -155,7 +155,7 @@ describe('the program with a bad environment', () => {
 
   test('exits 1 on a malformed token without printing it', async () => {
     const bad = '123456789:not-a-real-token';
-    const bot = spawnBot({ BOT_TOKEN: bad, KNOWLEDGE_DIR: SHIPPED_KNOWLEDGE });
+    const bot = spawnBot({ BOT_TOKEN: bad, KNOWLEDGE_DIR: TEST_KNOWLEDGE });
     expect((await exitWithin(bot, 30_000)).code).toBe(1);
     expect(bot.stderr.trim()).toMatch(/^Invalid BOT_TOKEN: [^\n]+$/);
     expect(bot.stderr).not.toContain('not-a-real-token');

@@ -17,17 +17,17 @@ import {
 } from '../support/bot-harness.js';
 
 const MARKER = 'Edited by the admin test: zebra marker paragraph.';
-const ESIM_FILE = '02-esim.md';
+const ESIM_FILE = '01-green-tea.md';
 
 const startHarness = harnessPerTest();
 const start = (settings: Partial<BotSettings> = {}): Promise<BotHarness> =>
   startHarness({ settings });
 
-/** Adds a paragraph at the top of the English body of the esim section. */
+/** Adds a paragraph at the top of the English body of the green-tea section. */
 async function editEsimBody(bot: BotHarness): Promise<void> {
   await editFile(bot.knowledgeDir, ESIM_FILE, (text) => {
     const edited = text.replace(/^(## en:[^\n]*\n)/m, `$1\n${MARKER}\n`);
-    if (edited === text) throw new Error('the esim file has no "## en:" heading');
+    if (edited === text) throw new Error('the green-tea file has no "## en:" heading');
     return edited;
   });
 }
@@ -43,8 +43,8 @@ async function privately(bot: BotHarness, userId: number, text: string): Promise
 }
 
 async function esimAnswer(bot: BotHarness): Promise<string> {
-  const [answer] = await privately(bot, USER_ID, 'what is an esim');
-  expect(answer?.startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+  const [answer] = await privately(bot, USER_ID, 'what is green tea');
+  expect(answer?.startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
   return answer ?? '';
 }
 
@@ -57,13 +57,13 @@ describe('/reload by an admin', () => {
     const [reply] = await privately(bot, ADMIN_ID, '/reload');
     const count = bot.store.current.knowledge.sections.length;
     expect(reply).toContain(`Knowledge reloaded: ${count} topics`);
-    expect(reply).toMatch(/^Changed: esim$/m);
+    expect(reply).toMatch(/^Changed: green-tea$/m);
     expect(reply).toMatch(/^Added: —$/m);
     expect(reply).toMatch(/^Removed: —$/m);
     expect(bot.store.current.version).toBe(2);
     expect(logsWith(bot.logs, 'knowledge reloaded')[0]).toMatchObject({
       user: ADMIN_ID,
-      changed: ['esim'],
+      changed: ['green-tea'],
     });
     // Questions are answered from the new copy.
     expect(await esimAnswer(bot)).toContain(MARKER);
@@ -81,8 +81,8 @@ describe('/reload by an admin', () => {
 
     // The English version still exists in the copy in use.
     await esimAnswer(bot);
-    const [zh] = await privately(bot, USER_ID, 'eSIM能自动断网吗');
-    expect(zh?.startsWith(titleOf(bot.store, 'esim-auto-disconnect', 'zh-Hans'))).toBe(true);
+    const [zh] = await privately(bot, USER_ID, '红茶怎么泡');
+    expect(zh?.startsWith(titleOf(bot.store, 'black-tea', 'zh-Hans'))).toBe(true);
   });
 
   test('the reload reply is valid HTML even when the error quotes markup', async () => {
@@ -171,7 +171,7 @@ describe('anonymous group admins', () => {
     await editEsimBody(bot);
     await bot.handle(anonymousReload(bot, GROUP_ID));
     const [reply] = bot.fake.sent(GROUP_ID);
-    expect(visibleText(reply!)).toMatch(/^Changed: esim$/m);
+    expect(visibleText(reply!)).toMatch(/^Changed: green-tea$/m);
     expect(bot.store.current.version).toBe(2);
   });
 

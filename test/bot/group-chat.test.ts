@@ -37,18 +37,16 @@ function replyTo(sent: { payload: Record<string, unknown> }): number | undefined
 describe('addressed questions in groups', () => {
   test('/ask is answered with the section, threaded under the question', async () => {
     const bot = await start();
-    const { messageId, replies } = await say(bot, '/ask eSIM能自动断网吗');
+    const { messageId, replies } = await say(bot, '/ask 红茶怎么泡');
     expect(replies).toHaveLength(1);
     const [answer] = replies;
-    expect(
-      visibleText(answer!).startsWith(titleOf(bot.store, 'esim-auto-disconnect', 'zh-Hans')),
-    ).toBe(true);
+    expect(visibleText(answer!).startsWith(titleOf(bot.store, 'black-tea', 'zh-Hans'))).toBe(true);
     expect(answer?.payload.parse_mode).toBe('HTML');
     expect(replyTo(answer!)).toBe(messageId);
     expect(answer?.message.reply_to_message?.message_id).toBe(messageId);
     expect(logsWith(bot.logs, 'question').at(-1)).toMatchObject({
       chat: 'supergroup',
-      section: 'esim-auto-disconnect',
+      section: 'black-tea',
     });
   });
 
@@ -56,16 +54,16 @@ describe('addressed questions in groups', () => {
     const bot = await start();
     const { messageId, replies } = await say(
       bot,
-      `/ask@${bot.fake.botInfo.username} what is an esim`,
+      `/ask@${bot.fake.botInfo.username} what is green tea`,
     );
     expect(replies).toHaveLength(1);
-    expect(visibleText(replies[0]!).startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(replies[0]!).startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 
   test('/ask addressed to another bot is left alone', async () => {
     const bot = await start();
-    const { replies } = await say(bot, '/ask@some_other_bot what is an esim');
+    const { replies } = await say(bot, '/ask@some_other_bot what is green tea');
     expect(replies).toEqual([]);
   });
 
@@ -78,30 +76,30 @@ describe('addressed questions in groups', () => {
 
   test('an @mention of the bot is answered, threaded', async () => {
     const bot = await start();
-    const { messageId, replies } = await say(bot, `@${bot.fake.botInfo.username} eSIM能自动断网吗`);
+    const { messageId, replies } = await say(bot, `@${bot.fake.botInfo.username} 红茶怎么泡`);
     expect(replies).toHaveLength(1);
-    expect(
-      visibleText(replies[0]!).startsWith(titleOf(bot.store, 'esim-auto-disconnect', 'zh-Hans')),
-    ).toBe(true);
+    expect(visibleText(replies[0]!).startsWith(titleOf(bot.store, 'black-tea', 'zh-Hans'))).toBe(
+      true,
+    );
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 
   test('a reply to one of the bot’s messages is answered, threaded', async () => {
     const bot = await start();
-    const first = await say(bot, '/ask eSIM能自动断网吗');
+    const first = await say(bot, '/ask 红茶怎么泡');
     const botMessage = first.replies[0]?.message.message_id;
     expect(botMessage).toBeDefined();
-    const { messageId, replies } = await say(bot, 'what is an esim', {
+    const { messageId, replies } = await say(bot, 'what is green tea', {
       reply_to_message: { message_id: botMessage ?? 0 },
     });
     expect(replies).toHaveLength(1);
-    expect(visibleText(replies[0]!).startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(replies[0]!).startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 
   test('a thank-you in reply to the bot gets silence, not the no-answer', async () => {
     const bot = await start();
-    const first = await say(bot, '/ask eSIM能自动断网吗');
+    const first = await say(bot, '/ask 红茶怎么泡');
     const botMessage = first.replies[0]?.message.message_id ?? 0;
     const thanks = await say(bot, 'thanks, very helpful 👍', {
       reply_to_message: { message_id: botMessage },
@@ -131,8 +129,8 @@ describe('unaddressed group messages with GROUP_AUTO_ANSWER off', () => {
 
   test('even a domain question is not answered unless addressed', async () => {
     const bot = await start({ groupAutoAnswer: false });
-    await say(bot, 'eSIM能自动断网吗');
-    await say(bot, 'what is an esim?');
+    await say(bot, '红茶怎么泡');
+    await say(bot, 'what is green tea?');
     expect(bot.fake.callsOf('sendMessage')).toEqual([]);
     expect(logsWith(bot.logs, 'question')).toEqual([]);
   });
@@ -140,7 +138,7 @@ describe('unaddressed group messages with GROUP_AUTO_ANSWER off', () => {
   test('a reply to another member is not answered', async () => {
     const bot = await start({ groupAutoAnswer: false });
     const other = await say(bot, 'hello');
-    await say(bot, 'what is an esim?', { reply_to_message: { message_id: other.messageId } });
+    await say(bot, 'what is green tea?', { reply_to_message: { message_id: other.messageId } });
     expect(bot.fake.callsOf('sendMessage')).toEqual([]);
   });
 });
@@ -148,10 +146,10 @@ describe('unaddressed group messages with GROUP_AUTO_ANSWER off', () => {
 describe('unaddressed group messages with GROUP_AUTO_ANSWER on', () => {
   // Questions copied from the knowledge's own question lists: confident matches by design.
   const CONFIDENT = [
-    ['eSIM支持自动断网吗？', 'esim-auto-disconnect', 'zh-Hans'],
-    ['what is an esim', 'esim', 'en'],
-    ['eSIM安全吗？', 'esim-security', 'zh-Hans'],
-    ['does esim support automatic cut-off?', 'esim-auto-disconnect', 'en'],
+    ['红茶怎么泡？', 'black-tea', 'zh-Hans'],
+    ['does green tea have caffeine?', 'green-tea', 'en'],
+    ['绿茶怎么泡？', 'green-tea', 'zh-Hans'],
+    ['how do I brew black tea?', 'black-tea', 'en'],
   ] as const;
 
   test('a confident question is answered, threaded', async () => {
@@ -182,7 +180,7 @@ describe('unaddressed group messages with GROUP_AUTO_ANSWER on', () => {
     expect(logged).toHaveLength(CONFIDENT.length);
     expect(logged.filter((line) => line.replied === true)).toHaveLength(2);
     // Addressed questions are not limited by the auto-answer budget.
-    const asked = await say(bot, '/ask what is an esim');
+    const asked = await say(bot, '/ask what is green tea');
     expect(asked.replies).toHaveLength(1);
     // Another group has its own budget.
     const otherGroup = GROUP_ID - 1;
@@ -195,7 +193,7 @@ describe('non-text messages in groups', () => {
   test('a sticker gets silence', async () => {
     const bot = await start({ groupAutoAnswer: true });
     await bot.handle(bot.fake.sticker(GROUP_ID, USER_ID));
-    await bot.handle(bot.fake.photo(GROUP_ID, USER_ID, { caption: 'what is an esim?' }));
+    await bot.handle(bot.fake.photo(GROUP_ID, USER_ID, { caption: 'what is green tea?' }));
     expect(bot.fake.calls).toEqual([]);
   });
 });

@@ -46,16 +46,16 @@ async function inline(bot: BotHarness, query: string, user = USER_ID) {
 describe('inline mode', () => {
   test('a broad question lists five sections: the answer and four alternatives', async () => {
     const bot = await start();
-    const { results } = await inline(bot, 'can an esim cut off the network');
+    const { results } = await inline(bot, 'how do I brew tea');
     expect(results.map((r) => r.id)).toHaveLength(5);
     expect(new Set(results.map((r) => r.id)).size).toBe(5);
-    expect(results[0]).toMatchObject({ id: 'esim-auto-disconnect' });
+    expect(results[0]).toMatchObject({ id: 'iced-tea' });
   });
 
   test.each([
-    ['eSIM能自动断网吗', 'esim-auto-disconnect', 'zh-Hans'],
-    ['eSIM安全嗎', 'esim-security', 'zh-Hant'],
-    ['what is an esim', 'esim', 'en'],
+    ['红茶怎么泡', 'black-tea', 'zh-Hans'],
+    ['怎麼泡茶', 'iced-tea', 'zh-Hant'],
+    ['what is green tea', 'green-tea', 'en'],
   ] as [string, string, Lang][])(
     '"%s" lists at most 5 sections, %s first, in %s',
     async (query, id, lang) => {
@@ -114,12 +114,12 @@ describe('inline mode', () => {
 
   test('the same question, written differently, is answered from the cache', async () => {
     const bot = await start();
-    const first = await inline(bot, 'what is an esim');
-    const second = await inline(bot, 'What is an eSIM?');
+    const first = await inline(bot, 'what is green tea');
+    const second = await inline(bot, 'What is Green Tea?');
     expect(second.results).toEqual(first.results);
     expect(logsWith(bot.logs, 'inline query').map((l) => l.cached)).toEqual([false, true]);
     // Another language is another entry.
-    await inline(bot, 'eSIM是什么');
+    await inline(bot, '绿茶是什么');
     expect(logsWith(bot.logs, 'inline query').at(-1)?.cached).toBe(false);
   });
 });
@@ -127,25 +127,25 @@ describe('inline mode', () => {
 describe('sharing and deep links', () => {
   test('an answer’s share button opens that section through /start', async () => {
     const bot = await start();
-    await bot.handle(bot.fake.privateText(USER_ID, 'is esim safe'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'how do I brew tea'));
     const share = answerActionButtons(bot.fake.sent(USER_ID)[0]!).find((b) => b.url);
     const url = new URL(share?.url ?? '');
-    expect(url.href).toBe(`https://t.me/${bot.fake.botInfo.username}?start=esim-security`);
+    expect(url.href).toBe(`https://t.me/${bot.fake.botInfo.username}?start=iced-tea`);
 
     const payload = url.searchParams.get('start') ?? '';
     await bot.handle(bot.fake.privateText(2002, `/start ${payload}`));
     const [shown] = bot.fake.sent(2002);
-    expect(visibleText(shown!).startsWith(titleOf(bot.store, 'esim-security', 'en'))).toBe(true);
+    expect(visibleText(shown!).startsWith(titleOf(bot.store, 'iced-tea', 'en'))).toBe(true);
     // The opened section can be shared on in turn.
     expect(answerActionButtons(shown!).map((b) => b.url)).toEqual([url.href]);
   });
 
   test('a group answer carries the share button too', async () => {
     const bot = await start();
-    await bot.handle(bot.fake.groupText(GROUP_ID, USER_ID, '/ask what is an esim'));
+    await bot.handle(bot.fake.groupText(GROUP_ID, USER_ID, '/ask what is green tea'));
     const [answer] = bot.fake.sent(GROUP_ID);
     expect(answerActionButtons(answer!).find((b) => b.url)?.url).toBe(
-      shareLink(bot.fake.botInfo.username, 'esim'),
+      shareLink(bot.fake.botInfo.username, 'green-tea'),
     );
   });
 

@@ -85,16 +85,16 @@ async function runScript(bot: BotHarness, clock: { now: Date }): Promise<void> {
 
   // 20 days ago: 4 questions, 3 answered. Only /stats' 30-day figures see them.
   at(20);
-  for (const q of ['what is an esim', 'what is an esim', 'is esim safe', '今天吃什么'])
+  for (const q of ['what is green tea', 'what is green tea', 'how do I brew tea', '今天吃什么'])
     await ask(bot, q, 'private');
 
   // 3 days ago: 6 questions, 4 answered.
   at(3);
   for (const q of [
-    'eSIM能自动断网吗',
-    'eSIM能自动断网吗',
-    'Smart卡是什么',
-    'Smart卡是什么',
+    '红茶怎么泡',
+    '红茶怎么泡',
+    '乌龙茶是什么',
+    '乌龙茶是什么',
     '今天吃啥',
     'best pizza recipe',
   ])
@@ -102,16 +102,16 @@ async function runScript(bot: BotHarness, clock: { now: Date }): Promise<void> {
 
   // Today: 20 questions, 10 answered; two of them asked in the group.
   at(0);
-  const esim = await ask(bot, 'what is an esim', 'private');
-  await ask(bot, 'what is an esim', 'private');
-  const safeInGroup = await ask(bot, 'is esim safe', 'group');
-  await ask(bot, 'is esim safe', 'group');
-  await ask(bot, 'eSIM安全吗', 'private');
-  await ask(bot, 'eSIM安全吗', 'private');
-  const cutOff = await ask(bot, 'eSIM能自动断网吗', 'private');
-  await ask(bot, 'how do I limit my data', 'private');
-  await ask(bot, 'can a kids watch use esim', 'private');
-  await ask(bot, 'Smart卡是什么', 'private');
+  const esim = await ask(bot, 'what is green tea', 'private');
+  await ask(bot, 'what is green tea', 'private');
+  const safeInGroup = await ask(bot, 'how do I brew tea', 'group');
+  await ask(bot, 'how do I brew tea', 'group');
+  await ask(bot, '怎么泡茶', 'private');
+  await ask(bot, '怎么泡茶', 'private');
+  const cutOff = await ask(bot, '红茶怎么泡', 'private');
+  await ask(bot, 'how should I store coffee beans', 'private');
+  await ask(bot, 'can I drink tap water', 'private');
+  await ask(bot, '乌龙茶是什么', 'private');
   for (const q of [
     '今天吃什么',
     '今天吃什么',
@@ -126,8 +126,8 @@ async function runScript(bot: BotHarness, clock: { now: Date }): Promise<void> {
   ])
     await ask(bot, q, 'private');
 
-  // Votes: the asker likes the esim answer (and changes their mind twice); three group members
-  // judge the group's security answer; the cut-off answer gets a 👎.
+  // Votes: the asker likes the green-tea answer (and changes their mind twice); three group
+  // members judge the group's iced-tea answer; the black-tea answer gets a 👎.
   await vote(bot, esim, esim.chat, esim.down);
   await vote(bot, esim, esim.chat, esim.up);
   await vote(bot, safeInGroup, 7001, safeInGroup.down);
@@ -153,24 +153,24 @@ const UNANSWERED = [
   '4. ×1 明天天气怎么样',
   '',
   'Most 👎:',
-  'esim-security 👍1 👎2',
-  'esim-auto-disconnect 👍0 👎1',
+  'iced-tea 👍1 👎2',
+  'black-tea 👍0 👎1',
 ].join('\n');
 
 const STATS = [
   'Statistics',
   '',
   'Last day: 20 questions, 50% answered (10)',
-  'Top sections: esim-security 4, esim 2, esim-auto-disconnect 1, howto-data-limit 1, kids-watch 1',
-  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+  'Top sections: iced-tea 4, green-tea 2, black-tea 1, coffee-beans 1, oolong-tea 1',
+  'Feedback: iced-tea 👍1 👎2; black-tea 👍0 👎1; green-tea 👍1 👎0',
   '',
   'Last 7 days: 26 questions, 54% answered (14)',
-  'Top sections: esim-security 4, esim-auto-disconnect 3, smart-card 3, esim 2, howto-data-limit 1',
-  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+  'Top sections: iced-tea 4, black-tea 3, oolong-tea 3, green-tea 2, coffee-beans 1',
+  'Feedback: iced-tea 👍1 👎2; black-tea 👍0 👎1; green-tea 👍1 👎0',
   '',
   'Last 30 days: 30 questions, 57% answered (17)',
-  'Top sections: esim-security 5, esim 4, esim-auto-disconnect 3, smart-card 3, howto-data-limit 1',
-  'Feedback: esim-security 👍1 👎2; esim-auto-disconnect 👍0 👎1; esim 👍1 👎0',
+  'Top sections: iced-tea 5, green-tea 4, black-tea 3, oolong-tea 3, coffee-beans 1',
+  'Feedback: iced-tea 👍1 👎2; black-tea 👍0 👎1; green-tea 👍1 👎0',
 ].join('\n');
 
 describe('a scripted 30-question session', () => {

@@ -16,7 +16,7 @@ import {
 } from '../support/bot-harness.js';
 
 const MARKER = 'Uploaded from the chat: zebra marker paragraph.';
-const ESIM_FILE = '02-esim.md';
+const ESIM_FILE = '01-green-tea.md';
 
 let h: BotHarness | undefined;
 afterEach(async () => {
@@ -67,7 +67,7 @@ async function esimText(bot: BotHarness): Promise<string> {
   return readFile(path.join(bot.knowledgeDir, ESIM_FILE), 'utf8');
 }
 
-/** The esim file with a marker paragraph at the top of its English body. */
+/** The green-tea file with a marker paragraph at the top of its English body. */
 async function editedEsim(bot: BotHarness): Promise<string> {
   return (await esimText(bot)).replace(/^(## en:[^\n]*\n)/m, `$1\n${MARKER}\n`);
 }
@@ -98,32 +98,32 @@ describe('an admin uploads a knowledge file', () => {
 
     const [summary] = await upload(bot, ESIM_FILE, edited);
     expect(summary).toContain(`${ESIM_FILE} is valid`);
-    expect(summary).toMatch(/^Changed: esim$/m);
+    expect(summary).toMatch(/^Changed: green-tea$/m);
     expect(summary).toMatch(/^Added: —$/m);
     expect(summary).toMatch(/^Removed: —$/m);
     expect(summary).toContain('/confirm');
     // Nothing is written before /confirm.
     expect(await esimText(bot)).toBe(before);
-    expect((await say(bot, USER_ID, 'what is an esim'))[0]).not.toContain(MARKER);
+    expect((await say(bot, USER_ID, 'what is green tea'))[0]).not.toContain(MARKER);
 
     const [installed] = await say(bot, ADMIN_ID, '/confirm');
     expect(installed).toContain(`Installed ${ESIM_FILE}.`);
-    expect(installed).toMatch(/^Changed: esim$/m);
+    expect(installed).toMatch(/^Changed: green-tea$/m);
     expect(await esimText(bot)).toBe(edited);
     const backups = await readdir(path.join(bot.knowledgeDir, BACKUP_DIR));
     expect(backups).toHaveLength(1);
-    expect(backups[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-02-esim\.md$/);
+    expect(backups[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-01-green-tea\.md$/);
     expect(installed).toContain(`${BACKUP_DIR}/${backups[0]}`);
     expect(await readFile(path.join(bot.knowledgeDir, BACKUP_DIR, backups[0]!), 'utf8')).toBe(
       before,
     );
     // No temporary file left behind, and the next reload ignores the backup folder.
     expect((await readdir(bot.knowledgeDir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    expect((await say(bot, USER_ID, 'what is an esim'))[0]).toContain(MARKER);
+    expect((await say(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
     expect((await bot.store.reload()).ok).toBe(true);
     expect(logsWith(bot.logs, 'upload installed; knowledge reloaded')[0]).toMatchObject({
       file: ESIM_FILE,
-      changed: ['esim'],
+      changed: ['green-tea'],
     });
     // A second /confirm has nothing left to write.
     expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
@@ -149,16 +149,20 @@ describe('an admin uploads a knowledge file', () => {
     const before = await esimText(bot);
     const broken = before
       .replace(/\n## en:[\s\S]*$/, '\n')
-      .replace('id: esim', 'id: esim\nowner: me');
+      .replace('id: green-tea', 'id: green-tea\nowner: me');
     const replies = await upload(bot, ESIM_FILE, broken);
     const expected = [
       formatProblem({
         file: ESIM_FILE,
         line: 3,
-        section: 'esim',
+        section: 'green-tea',
         reason: reasons.schema('', 'unknown key "owner"'),
       }),
-      formatProblem({ file: ESIM_FILE, section: 'esim', reason: reasons.missingLanguage('en') }),
+      formatProblem({
+        file: ESIM_FILE,
+        section: 'green-tea',
+        reason: reasons.missingLanguage('en'),
+      }),
     ];
     expect(replies).toHaveLength(1);
     expect(replies[0]).toBe(
@@ -168,18 +172,18 @@ describe('an admin uploads a knowledge file', () => {
     expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
     expect(await esimText(bot)).toBe(before);
     expect(existsSync(path.join(bot.knowledgeDir, BACKUP_DIR))).toBe(false);
-    expect((await say(bot, USER_ID, 'what is an esim'))[0]).toMatch(/^What is an eSIM\?/);
+    expect((await say(bot, USER_ID, 'what is green tea'))[0]).toMatch(/^How do I brew green tea\?/);
   });
 
   test('a file that clashes with the rest of the folder is refused with that reason', async () => {
     const bot = await start();
-    const clash = NEW_SECTION.replace('id: zebra-roaming', 'id: esim');
+    const clash = NEW_SECTION.replace('id: zebra-roaming', 'id: green-tea');
     const [reply] = await upload(bot, '17-clash.md', clash);
     expect(reply).toContain(
       formatProblem({
         file: '17-clash.md',
-        section: 'esim',
-        reason: reasons.duplicateId('esim', ESIM_FILE),
+        section: 'green-tea',
+        reason: reasons.duplicateId('green-tea', ESIM_FILE),
       }),
     );
     expect(existsSync(path.join(bot.knowledgeDir, '17-clash.md'))).toBe(false);

@@ -69,28 +69,28 @@ function escapeRegExp(text: string): string {
 
 describe('private questions', () => {
   test('a Simplified Chinese question gets its section in Simplified Chinese', async () => {
-    const sent = await ask('eSIM能自动断网吗');
-    expectSectionAnswer(sent, 'esim-auto-disconnect', 'zh-Hans');
+    const sent = await ask('绿茶怎么泡');
+    expectSectionAnswer(sent, 'green-tea', 'zh-Hans');
     expect(errorLogs(h.logs)).toEqual([]);
   });
 
   test('an English question gets its section in English', async () => {
-    const sent = await ask('what is an esim');
-    expectSectionAnswer(sent, 'esim', 'en');
+    const sent = await ask('what is green tea');
+    expectSectionAnswer(sent, 'green-tea', 'en');
     // The English body, not the Chinese one.
-    expect(visibleText(sent[0]!)).toMatch(/eSIM/);
+    expect(visibleText(sent[0]!)).toMatch(/Green tea/);
     expect(visibleText(sent[0]!)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
   test('a Traditional Chinese question is answered in Traditional characters', async () => {
-    const sent = await ask('Smart卡是什麼');
-    expectSectionAnswer(sent, 'smart-card', 'zh-Hant');
-    const simplified = titleOf(h.store, 'smart-card', 'zh-Hans');
-    const traditional = titleOf(h.store, 'smart-card', 'zh-Hant');
+    const sent = await ask('綠茶是什麼');
+    expectSectionAnswer(sent, 'green-tea', 'zh-Hant');
+    const simplified = titleOf(h.store, 'green-tea', 'zh-Hans');
+    const traditional = titleOf(h.store, 'green-tea', 'zh-Hant');
     expect(traditional).not.toBe(simplified);
     expect(visibleText(sent[0]!)).not.toContain(simplified);
     // The body too is converted, not only the title.
-    expect(visibleText(sent[0]!)).toMatch(/[實體網號們這說與麼]/);
+    expect(visibleText(sent[0]!)).toMatch(/[經葉熱鐘變]/);
   });
 
   test.each([
@@ -111,7 +111,7 @@ describe('private questions', () => {
   });
 
   test('pressing an alternative button answers the query and sends that section', async () => {
-    const answer = (await ask('eSIM能自动断网吗'))[0];
+    const answer = (await ask('怎么泡茶'))[0];
     if (!answer) throw new Error('no answer');
     // The alternatives depend on the matcher's scores; the topic list is the fallback.
     let button = sectionButtons(answer)[0];
@@ -149,18 +149,18 @@ describe('private questions', () => {
 });
 
 describe('commands in private', () => {
-  test('/start esim (deep link) shows the esim section', async () => {
-    const sent = await ask('/start esim');
+  test('/start green-tea (deep link) shows the green-tea section', async () => {
+    const sent = await ask('/start green-tea');
     expect(sent).toHaveLength(1);
-    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'green-tea', 'en'))).toBe(true);
     expect(sent[0]?.payload.parse_mode).toBe('HTML');
-    expect(logsWith(h.logs, 'section shown')[0]).toMatchObject({ section: 'esim' });
+    expect(logsWith(h.logs, 'section shown')[0]).toMatchObject({ section: 'green-tea' });
   });
 
-  test('/start esim from a Chinese-speaking user shows the section in Chinese', async () => {
+  test('/start green-tea from a Chinese-speaking user shows the section in Chinese', async () => {
     h.fake.setUser(USER_ID, { language_code: 'zh-hans' });
-    const sent = await ask('/start esim');
-    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'esim', 'zh-Hans'))).toBe(true);
+    const sent = await ask('/start green-tea');
+    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'green-tea', 'zh-Hans'))).toBe(true);
   });
 
   test('/start alone sends the welcome and how to ask', async () => {
@@ -208,7 +208,7 @@ describe('commands in private', () => {
     expect(buttons.map((b) => b.text)).toEqual(sections.map((s) => titleOf(h.store, s.id, 'en')));
     expect(buttons.map((b) => b.callback_data)).toEqual(sections.map((s) => `s:e:${s.id}`));
     // Every button opens its section.
-    expect(sectionById(h.store, 'esim')).toBeDefined();
+    expect(sectionById(h.store, 'green-tea')).toBeDefined();
   });
 });
 

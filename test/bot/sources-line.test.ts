@@ -3,6 +3,7 @@ import { renderSection } from '../../src/bot/answer.js';
 import { htmlToPlain, sourcesLine } from '../../src/bot/render.js';
 import { repliesFor } from '../../src/bot/replies.js';
 import type { Section } from '../../src/knowledge/types.js';
+import { harnessPerTest, USER_ID, visibleText } from '../support/bot-harness.js';
 
 const text = (title: string, body: string) => ({ title, body, questions: ['q'], keywords: [] });
 const section = (sources?: string[]): Section => ({
@@ -41,5 +42,28 @@ describe('the sources line', () => {
         `<i>${label}${lang === 'en' ? ' ' : ''}<a href="https://example.org/tea">example.org</a></i>`,
       ),
     ).toBe(true);
+  });
+});
+
+describe('an answer from a section that lists sources', () => {
+  const start = harnessPerTest();
+
+  test('ends with the sources line, its address a link the reader can open', async () => {
+    const bot = await start();
+    bot.fake.setUser(USER_ID, { language_code: 'zh-hans' });
+    await bot.handle(bot.fake.privateText(USER_ID, '红茶怎么泡'));
+    const [answer] = bot.fake.sent(USER_ID);
+    expect(visibleText(answer!).endsWith('来源：example.org · Tea Handbook, chapter 3')).toBe(true);
+    const links = (answer?.message.entities ?? []).flatMap((e) =>
+      e.type === 'text_link' ? [e.url] : [],
+    );
+    expect(links).toEqual(['https://example.org/tea/black']);
+  });
+
+  test('a section without sources gets no such line', async () => {
+    const bot = await start();
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
+    const [answer] = bot.fake.sent(USER_ID);
+    expect(visibleText(answer!)).not.toContain(repliesFor('en').sources);
   });
 });

@@ -73,14 +73,14 @@ describe('flood control', () => {
       description: 'Too Many Requests: retry after 1',
       retryAfter: 1,
     });
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
 
     const calls = bot.fake.callsOf('sendMessage');
     expect(calls.map((c) => c.state)).toEqual(['error', 'ok']);
     expect(calls[0]?.errorCode).toBe(429);
     const sent = bot.fake.sent(USER_ID);
     expect(sent).toHaveLength(1);
-    expect(visibleText(sent[0]!).startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(sent[0]!).startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(sent[0]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
     expect(bot.fake.violations).toEqual([]);
     expect(errorLogs(bot.logs)).toEqual([]);
@@ -126,7 +126,7 @@ describe('long answers', () => {
 describe('hostile markup', () => {
   test('HTML-like characters in a private question do not break the reply', async () => {
     const bot = await start();
-    await bot.handle(bot.fake.privateText(USER_ID, 'eSIM能自动断网吗 <b>&*_[]'));
+    await bot.handle(bot.fake.privateText(USER_ID, '红茶怎么泡 <b>&*_[]'));
     await bot.handle(bot.fake.privateText(USER_ID, '<b>&*_[]</i> <script>'));
     const calls = bot.fake.callsOf('sendMessage');
     expect(calls).toHaveLength(2);
@@ -136,7 +136,7 @@ describe('hostile markup', () => {
 
   test('HTML-like characters in a group /ask do not break the reply', async () => {
     const bot = await start();
-    await bot.handle(bot.fake.groupText(GROUP_ID, USER_ID, '/ask <b>&*_[] eSIM能自动断网吗'));
+    await bot.handle(bot.fake.groupText(GROUP_ID, USER_ID, '/ask <b>&*_[] 红茶怎么泡'));
     const calls = bot.fake.callsOf('sendMessage');
     expect(calls).toHaveLength(1);
     expect(calls[0]?.state).toBe('ok');
@@ -177,14 +177,16 @@ describe('rejected formatting', () => {
       code: 400,
       description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0',
     });
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
 
     const calls = bot.fake.callsOf('sendMessage');
     expect(calls.map((c) => c.state)).toEqual(['error', 'ok']);
     const [html, plain] = calls;
     expect(plain?.payload.parse_mode).toBeUndefined();
     expect(plain?.payload.text).toBe(htmlToPlain(String(html?.payload.text)));
-    expect(String(plain?.payload.text).startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(String(plain?.payload.text).startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(
+      true,
+    );
     expect(String(plain?.payload.text)).not.toMatch(/<\/?b>/);
     // The buttons survive the fallback.
     expect(plain?.payload.reply_markup).toEqual(html?.payload.reply_markup);
@@ -199,7 +201,7 @@ describe('rejected formatting', () => {
       code: 400,
       description: 'Bad Request: chat not found',
     });
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
     expect(bot.fake.callsOf('sendMessage')).toHaveLength(1);
     expect(logsWith(bot.logs, 'Telegram rejected a call')[0]).toMatchObject({
       method: 'sendMessage',
@@ -215,8 +217,8 @@ describe('rejected formatting', () => {
       description: 'Forbidden: bot was blocked by the user',
     } as const;
     bot.fake.failNext('sendMessage', blocked, 2);
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
     expect(logsWith(bot.logs, 'forbidden: the bot cannot write to this chat')).toHaveLength(1);
     expect(errorLogs(bot.logs)).toEqual([]);
   });

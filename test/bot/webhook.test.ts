@@ -38,19 +38,19 @@ afterEach(async () => {
 
 describe('webhook server', () => {
   test('an update with the right secret gets 200 and the answer is sent', async () => {
-    const update = h.fake.privateText(USER_ID, 'what is an esim');
+    const update = h.fake.privateText(USER_ID, 'what is green tea');
     const response = await h.fake.deliverWebhook(url, update, SECRET);
     expect(response.status).toBe(200);
     const sent = h.fake.sent(USER_ID);
     expect(sent).toHaveLength(1);
-    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(sent[0]!).startsWith(titleOf(h.store, 'green-tea', 'en'))).toBe(true);
   });
 
   test.each([
     ['a wrong secret', 'not_the_secret_0123456789'],
     ['no secret', undefined],
   ])('%s gets 401 and nothing is sent', async (_label, secret) => {
-    const update = h.fake.privateText(USER_ID, 'what is an esim');
+    const update = h.fake.privateText(USER_ID, 'what is green tea');
     const response = await h.fake.deliverWebhook(url, update, secret);
     expect(response.status).toBe(401);
     expect(h.fake.calls).toEqual([]);
@@ -70,7 +70,7 @@ describe('webhook server', () => {
   });
 
   test('the same update delivered twice is answered once', async () => {
-    const update = h.fake.privateText(USER_ID, 'eSIM能自动断网吗');
+    const update = h.fake.privateText(USER_ID, '红茶怎么泡');
     const first = await h.fake.deliverWebhook(url, update, SECRET);
     const second = await h.fake.deliverWebhook(url, update, SECRET);
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -84,21 +84,21 @@ describe('webhook server', () => {
       code: 403,
       description: 'Forbidden: bot was blocked by the user',
     });
-    const update = h.fake.privateText(USER_ID, 'what is an esim');
+    const update = h.fake.privateText(USER_ID, 'what is green tea');
     const response = await h.fake.deliverWebhook(url, update, SECRET);
     // A 5xx would make Telegram redeliver it and hold back the updates behind it.
     expect(response.status).toBe(200);
     expect(logsWith(h.logs, 'forbidden: the bot cannot write to this chat')).toHaveLength(1);
     expect(logsWith(h.logs, 'webhook request failed')).toEqual([]);
     // The server keeps answering.
-    const next = h.fake.privateText(USER_ID, 'what is an esim');
+    const next = h.fake.privateText(USER_ID, 'what is green tea');
     expect((await h.fake.deliverWebhook(url, next, SECRET)).status).toBe(200);
     expect(h.fake.sent(USER_ID)).toHaveLength(1);
   });
 
   test('close waits for an answer in progress', async () => {
     h.fake.failNext('sendMessage', { kind: 'delay', ms: 300 });
-    const update = h.fake.privateText(USER_ID, 'what is an esim');
+    const update = h.fake.privateText(USER_ID, 'what is green tea');
     const delivery = h.fake.deliverWebhook(url, update, SECRET);
     await waitUntil(
       () => h.fake.callsOf('sendMessage').some((c) => c.state === 'pending'),

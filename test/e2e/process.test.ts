@@ -88,10 +88,10 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     const { expect } = ctx;
     const { fake, store, startPolling } = await setUp(ctx);
     const bot = await startPolling();
-    fake.privateText(USER_ID, 'what is an esim');
+    fake.privateText(USER_ID, 'what is green tea');
     await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
     const [answer] = fake.sent(USER_ID);
-    expect(visibleText(answer!).startsWith(titleOf(store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(answer!).startsWith(titleOf(store, 'green-tea', 'en'))).toBe(true);
     expect(answer?.payload.parse_mode).toBe('HTML');
     // Start-up registered the command menus, the admin's /reload included.
     expect(fake.commandsFor({ type: 'all_private_chats' }).map((c) => c.command)).toContain('help');
@@ -101,10 +101,10 @@ describe.concurrent('polling mode', TIMEOUT, () => {
 
     // Once the matcher thread holds the knowledge, questions are matched there.
     await bot.waitForLog('matcher thread ready', undefined, LIVENESS_MS);
-    fake.privateText(USER_ID, 'how do I set a data limit on android');
+    fake.privateText(USER_ID, 'how do I make hot chocolate');
     await fake.waitFor({ method: 'sendMessage', count: 2 }, LIVENESS_MS);
     expect(
-      visibleText(fake.sent(USER_ID)[1]!).startsWith(titleOf(store, 'howto-data-limit', 'en')),
+      visibleText(fake.sent(USER_ID)[1]!).startsWith(titleOf(store, 'hot-chocolate', 'en')),
     ).toBe(true);
 
     bot.child.kill('SIGTERM');
@@ -120,7 +120,7 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     const { fake, store, startPolling } = await setUp(ctx);
     const bot = await startPolling();
     fake.failNext('sendMessage', { kind: 'delay', ms: 1500 });
-    const update = fake.privateText(USER_ID, 'eSIM能自动断网吗');
+    const update = fake.privateText(USER_ID, '红茶怎么泡');
     await waitUntil(
       () => fake.callsOf('sendMessage').some((c) => c.state === 'pending'),
       'the delayed sendMessage',
@@ -131,9 +131,7 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
     const sent = fake.sent(USER_ID);
     expect(sent).toHaveLength(1);
-    expect(
-      visibleText(sent[0]!).startsWith(titleOf(store, 'esim-auto-disconnect', 'zh-Hans')),
-    ).toBe(true);
+    expect(visibleText(sent[0]!).startsWith(titleOf(store, 'black-tea', 'zh-Hans'))).toBe(true);
     // After the answer, a final getUpdates confirmed the update.
     const answeredAt = sent[0]!.at;
     const confirming = fake
@@ -151,14 +149,18 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     // Slow answers, so that the signal lands while some are being sent and others still wait.
     fake.failWhen((method) => (method === 'sendMessage' ? { kind: 'delay', ms: 150 } : undefined));
     const chats = Array.from({ length: 12 }, (_, i) => 50_000 + i);
-    const questions = ['what is an esim', 'eSIM能自动断网吗', 'how do I set a data limit'];
+    const questions = [
+      'what is green tea',
+      '红茶怎么泡',
+      'how long does fresh milk last after opening',
+    ];
     const updates = chats.flatMap((chat) =>
       questions.map((q) => fake.privateText(chat, q).update_id),
     );
     await waitUntil(() => fake.sent().length >= 3, 'the first answers', LIVENESS_MS);
     first.child.kill('SIGTERM');
     // Questions that arrive while the bot stops are not taken; they wait for the next process.
-    const late = chats.map((chat) => fake.privateText(chat, 'is esim secure').update_id);
+    const late = chats.map((chat) => fake.privateText(chat, 'how do I brew tea').update_id);
     updates.push(...late);
     expect(await exitWithin(first, LIVENESS_MS)).toEqual({ code: 0, signal: null });
     const beforeRestart = fake.sent().length;
@@ -185,14 +187,14 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     const { fake, knowledgeDir, startPolling } = await setUp(ctx);
     const bot = await startPolling();
     const marker = 'Reloaded by SIGHUP: zebra marker paragraph.';
-    await editFile(knowledgeDir, '02-esim.md', (text) =>
+    await editFile(knowledgeDir, '01-green-tea.md', (text) =>
       text.replace(/^(## en:[^\n]*\n)/m, `$1\n${marker}\n`),
     );
     bot.child.kill('SIGHUP');
     const reloaded = await bot.waitForLog('knowledge reloaded', undefined, LIVENESS_MS);
-    expect(reloaded).toMatchObject({ changed: ['esim'], version: 2 });
+    expect(reloaded).toMatchObject({ changed: ['green-tea'], version: 2 });
 
-    fake.privateText(USER_ID, 'what is an esim');
+    fake.privateText(USER_ID, 'what is green tea');
     await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
     expect(visibleText(fake.sent(USER_ID)[0]!)).toContain(marker);
   });
@@ -201,18 +203,22 @@ describe.concurrent('polling mode', TIMEOUT, () => {
     const { expect } = ctx;
     const { fake, knowledgeDir, store, startPolling } = await setUp(ctx);
     const bot = await startPolling();
-    await editFile(knowledgeDir, '02-esim.md', (text) => text.replace(/\n## en:[\s\S]*$/, '\n'));
+    await editFile(knowledgeDir, '01-green-tea.md', (text) =>
+      text.replace(/\n## en:[\s\S]*$/, '\n'),
+    );
     bot.child.kill('SIGHUP');
     const rejected = await bot.waitForLog(
       'knowledge reload rejected; previous version kept',
       undefined,
       LIVENESS_MS,
     );
-    expect(JSON.stringify(rejected.errors)).toContain('02-esim.md');
+    expect(JSON.stringify(rejected.errors)).toContain('01-green-tea.md');
 
-    fake.privateText(USER_ID, 'what is an esim');
+    fake.privateText(USER_ID, 'what is green tea');
     await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
-    expect(visibleText(fake.sent(USER_ID)[0]!).startsWith(titleOf(store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(fake.sent(USER_ID)[0]!).startsWith(titleOf(store, 'green-tea', 'en'))).toBe(
+      true,
+    );
   });
 });
 
@@ -278,10 +284,10 @@ describe.concurrent('console mode', TIMEOUT, () => {
     const { fake, knowledgeDir, store, spawn } = await setUp(ctx);
     const bot = spawn(
       { KNOWLEDGE_DIR: knowledgeDir, LOG_LEVEL: 'info' },
-      'eSIM能自动断网吗\n今天吃什么\n',
+      '红茶怎么泡\n今天吃什么\n',
     );
     expect(await exitWithin(bot, LIVENESS_MS)).toEqual({ code: 0, signal: null });
-    expect(bot.stdout).toContain(titleOf(store, 'esim-auto-disconnect', 'zh-Hans'));
+    expect(bot.stdout).toContain(titleOf(store, 'black-tea', 'zh-Hans'));
     expect(bot.stdout).toContain(repliesFor('zh-Hans').noAnswer);
     // stdout is the chat; the logs stay on stderr.
     expect(bot.stdout).not.toMatch(/"msg":/);

@@ -4,7 +4,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge/store.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { ThreadMatcher } from '../../src/match-thread/thread-matcher.js';
-import { copyKnowledge, editFile, REPO_ROOT, SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
+import {
+  copyKnowledge,
+  editFile,
+  REPO_ROOT,
+  SHIPPED_KNOWLEDGE,
+  TEST_KNOWLEDGE,
+} from '../support/bot-harness.js';
 
 const questions = readFileSync(path.join(REPO_ROOT, 'test/fixtures/holdout.jsonl'), 'utf8')
   .split('\n')
@@ -51,28 +57,28 @@ describe('ThreadMatcher', () => {
     const question = 'what is a quokka card';
     expect((await matcher.match(store.current, question, {})).section).toBeUndefined();
 
-    await editFile(dir, '01-smart-card.md', (text) =>
+    await editFile(dir, '01-green-tea.md', (text) =>
       text.replace(/(questions:[\s\S]*?\n {2}en:\n)/u, `$1    - ${question}\n`),
     );
     const reloaded = await store.reload();
     expect(reloaded.ok).toBe(true);
     const first = await matcher.match(store.current, question, {});
-    expect(first.section?.id).toBe('smart-card');
+    expect(first.section?.id).toBe('green-tea');
     expect(matcher.counts.inProcess).toBe(1);
     expect(await matcher.prepare(store.current)).toBe(true);
-    expect((await matcher.match(store.current, question, {})).section?.id).toBe('smart-card');
+    expect((await matcher.match(store.current, question, {})).section?.id).toBe('green-tea');
     expect(matcher.counts).toEqual({ onThread: 2, inProcess: 1 });
   });
 
   test('keeps answering when the thread dies, and starts it again', async () => {
-    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    const store = await KnowledgeStore.open(TEST_KNOWLEDGE);
     matcher = new ThreadMatcher({ restartDelayMs: 0 });
     await matcher.prepare(store.current);
     // Knowledge the thread cannot index makes it throw and exit.
     const broken = { ...store.current, version: 999, knowledge: { sections: null } };
     expect(await matcher.prepare(broken as unknown as KnowledgeSnapshot)).toBe(false);
 
-    const question = 'eSIM能自动断网吗';
+    const question = '红茶怎么泡';
     const expected = view(matchQuestion(store.current.index, question));
     expect(view(await matcher.match(store.current, question, {}))).toEqual(expected);
     expect(matcher.counts.inProcess).toBe(1);
@@ -82,12 +88,12 @@ describe('ThreadMatcher', () => {
   });
 
   test('once closed, matches in process', async () => {
-    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    const store = await KnowledgeStore.open(TEST_KNOWLEDGE);
     matcher = new ThreadMatcher();
     await matcher.prepare(store.current);
     await matcher.close();
-    const result = await matcher.match(store.current, 'what is an esim', {});
-    expect(result.section?.id).toBe('esim');
+    const result = await matcher.match(store.current, 'what is green tea', {});
+    expect(result.section?.id).toBe('green-tea');
     expect(matcher.counts).toEqual({ onThread: 0, inProcess: 1 });
   });
 });

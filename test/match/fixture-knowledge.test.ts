@@ -6,8 +6,8 @@ import { matchDefaults, matchQuestion } from '../../src/match/match-question.js'
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { fixtureKnowledgeDir } from '../knowledge/section-files.js';
 
-// test/fixtures/knowledge: three sections about drinks (green-tea, coffee-beans, tap-water) and
-// three synonym groups, so these tests hold whatever the shipped knowledge says.
+// test/fixtures/knowledge: twelve sections about drinks (green-tea, coffee-beans, tap-water, …)
+// and four synonym groups, so these tests hold whatever the shipped knowledge says.
 let knowledge: Knowledge;
 let index: SearchIndex;
 
@@ -19,9 +19,22 @@ beforeAll(async () => {
 const ask = (question: string) => matchQuestion(index, question);
 
 describe('the fixture knowledge', () => {
-  test('loads its three sections and synonym groups', () => {
-    expect(knowledge.sections.map((s) => s.id)).toEqual(['green-tea', 'coffee-beans', 'tap-water']);
-    expect(knowledge.synonyms.map((g) => g[0])).toEqual(['咖啡', '绿茶', '自来水']);
+  test('loads its sections and synonym groups', () => {
+    expect(knowledge.sections.map((s) => s.id)).toEqual([
+      'green-tea',
+      'coffee-beans',
+      'tap-water',
+      'black-tea',
+      'oolong-tea',
+      'herbal-tea',
+      'tea-storage',
+      'iced-tea',
+      'hot-chocolate',
+      'sparkling-water',
+      'fruit-juice',
+      'fresh-milk',
+    ]);
+    expect(knowledge.synonyms.map((g) => g[0])).toEqual(['咖啡', '绿茶', '自来水', '茶']);
   });
 });
 

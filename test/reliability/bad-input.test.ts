@@ -12,7 +12,7 @@ import { MESSAGE_LIMIT } from '../../src/bot/render.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { matchDefaults, matchQuestion, type MatchResult } from '../../src/match/match-question.js';
-import { errorLogs, SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
+import { errorLogs, TEST_KNOWLEDGE } from '../support/bot-harness.js';
 import type { RecordedCall } from '../support/fake-bot-api.js';
 import { anyText, askText, hugeText, mixedText, pieces, shapedText } from '../support/junk-text.js';
 import { startReliabilityBot, type ReliabilityBot } from '../support/reliability-bot.js';
@@ -38,7 +38,7 @@ const counts = {
 describe('the matcher on generated strings', () => {
   let store: KnowledgeStore;
   beforeAll(async () => {
-    store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    store = await KnowledgeStore.open(TEST_KNOWLEDGE);
   });
 
   /** Matches `question` twice (the answer must not depend on caches) and checks the result. */

@@ -1,8 +1,8 @@
 /**
  * Broken knowledge files: each fault is written into the folder together with a valid edit
- * (a marker paragraph in the esim section), then `KnowledgeStore.reload()` and an admin's
+ * (a marker paragraph in the green-tea section), then `KnowledgeStore.reload()` and an admin's
  * /reload must reject the whole reload with a message naming the faulty file, and the bot must
- * keep answering from the old copy: the esim answer without the marker, and the faulty
+ * keep answering from the old copy: the green-tea answer without the marker, and the faulty
  * section's own answer as before. Removing the fault makes the next reload succeed, which
  * shows the marker edit was real.
  */
@@ -17,10 +17,10 @@ import { encodeGbk, encodeLatin1, isUtf8 } from '../support/encodings.js';
 import { startReliabilityBot, type ReliabilityBot } from '../support/reliability-bot.js';
 
 const MARKER = 'Zebra marker paragraph added by the knowledge-faults test.';
-const ESIM_FILE = '02-esim.md';
-const VICTIM_FILE = '03-smart-vs-esim.md';
-const VICTIM_ID = 'smart-vs-esim';
-const VICTIM_QUESTION = "what's the difference between a physical SIM and an eSIM?";
+const ESIM_FILE = '01-green-tea.md';
+const VICTIM_FILE = '02-coffee-beans.md';
+const VICTIM_ID = 'coffee-beans';
+const VICTIM_QUESTION = 'how should I store coffee beans';
 
 let h: ReliabilityBot | undefined;
 const outside: string[] = [];
@@ -147,7 +147,7 @@ const FAULTS: Fault[] = [
   {
     name: 'a second file with the id of an existing section',
     file: '99-esim-copy.md',
-    reason: reasons.duplicateId('esim', ESIM_FILE),
+    reason: reasons.duplicateId('green-tea', ESIM_FILE),
     apply: async (dir) => {
       const copy = await readFile(path.join(dir, ESIM_FILE));
       await writeFile(path.join(dir, '99-esim-copy.md'), copy);
@@ -219,9 +219,9 @@ describe('a broken knowledge file is rejected and the old copy keeps answering',
     h = await startReliabilityBot();
     const bot = h;
     const dir = bot.knowledgeDir;
-    const esimBefore = await ask(bot, USER_ID, 'what is an esim');
+    const esimBefore = await ask(bot, USER_ID, 'what is green tea');
     const victimBefore = await ask(bot, USER_ID, VICTIM_QUESTION);
-    expect(esimBefore[0]?.startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(esimBefore[0]?.startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(victimBefore[0]?.startsWith(titleOf(bot.store, VICTIM_ID, 'en'))).toBe(true);
     const original = await readFile(path.join(dir, VICTIM_FILE));
 
@@ -255,8 +255,8 @@ describe('a broken knowledge file is rejected and the old copy keeps answering',
     expect(reply).toContain(fault.reason);
     expect(bot.store.current.version).toBe(1);
 
-    // The old copy answers: the esim answer without the marker, the faulty section as before.
-    expect(await ask(bot, USER_ID, 'what is an esim')).toEqual(esimBefore);
+    // The old copy answers: the green-tea answer without the marker, the faulty section as before.
+    expect(await ask(bot, USER_ID, 'what is green tea')).toEqual(esimBefore);
     expect(await ask(bot, USER_ID, VICTIM_QUESTION)).toEqual(victimBefore);
     counts.oldAnswersServed += 2;
 
@@ -264,7 +264,7 @@ describe('a broken knowledge file is rejected and the old copy keeps answering',
     await fault.undo(dir, original);
     const fixed = await bot.store.reload();
     expect(fixed.ok).toBe(true);
-    expect((await ask(bot, USER_ID, 'what is an esim'))[0]).toContain(MARKER);
+    expect((await ask(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
     counts.recovered++;
 
     expect(bot.fake.callsOf('sendMessage').every((c) => c.state === 'ok')).toBe(true);

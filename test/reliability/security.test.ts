@@ -373,23 +373,23 @@ describe('the bot token never leaks', () => {
       await originalHandler(error);
     });
 
-    await bot.handle(fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(fake.privateText(USER_ID, 'what is green tea'));
     fake.failNext('sendMessage', { kind: 'drop' }, 5);
-    await bot.handle(fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(fake.privateText(USER_ID, 'what is green tea'));
     fake.failNext('sendMessage', { kind: 'error', code: 401, description: 'Unauthorized' });
-    await bot.handle(fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(fake.privateText(USER_ID, 'what is green tea'));
     fake.failNext('sendMessage', {
       kind: 'error',
       code: 403,
       description: 'Forbidden: bot was blocked by the user',
     });
-    await bot.handle(fake.privateText(USER_ID + 1, 'what is an esim'));
+    await bot.handle(fake.privateText(USER_ID + 1, 'what is green tea'));
     fake.failNext('sendMessage', {
       kind: 'error',
       code: 400,
       description: 'Bad Request: chat not found',
     });
-    await bot.handle(fake.privateText(USER_ID, 'what is an esim'));
+    await bot.handle(fake.privateText(USER_ID, 'what is green tea'));
     // An upload whose file Telegram does not know: the download never starts.
     await bot.handle(
       fake.document(ADMIN_ID, { file_id: 'BQACAgIAAxkBAAIunknown', file_name: '17-x.md' }),
@@ -454,14 +454,14 @@ describe('the bot token never leaks', () => {
       children.push(revoked);
 
       await bot.waitForLog('polling for updates', undefined, 30_000);
-      fake.privateText(USER_ID, 'what is an esim');
+      fake.privateText(USER_ID, 'what is green tea');
       await fake.waitFor({ method: 'sendMessage', count: 1 }, 30_000);
       // A network fault that outlasts the retries (500 ms + 1 s + 2 s + 4 s), then a 401.
       fake.failNext('sendMessage', { kind: 'drop' }, 5);
-      fake.privateText(USER_ID, 'eSIM能自动断网吗');
+      fake.privateText(USER_ID, '红茶怎么泡');
       await bot.waitForLog('network error talking to Telegram', undefined, 30_000);
       fake.failNext('sendMessage', { kind: 'error', code: 401, description: 'Unauthorized' });
-      fake.privateText(USER_ID, 'what is an esim');
+      fake.privateText(USER_ID, 'what is green tea');
       await bot.waitForLog('Telegram rejected a call', (l) => l.code === 401, 30_000);
       // An admin's reload and a document upload, which downloads by a URL with the token.
       fake.privateText(ADMIN_ID, '/reload');

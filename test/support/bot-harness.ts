@@ -1,7 +1,7 @@
 /**
  * Shared setup for the bot's offline end-to-end tests: a FakeBotApi on loopback, a temporary
- * copy of the shipped knowledge, a logger that writes into an array, and the real bot from
- * `createBot` pointed at the fake. Updates are fed with `handle`, which behaves like the runner:
+ * copy of the test knowledge (test/fixtures/knowledge), a logger that writes into an array, and
+ * the real bot from `createBot` pointed at the fake. Updates are fed with `handle`, which behaves like the runner:
  * an error thrown by the middleware goes to the bot's error handler.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,16 +27,21 @@ import { FakeBotApi, type RecordedCall, type SentMessage } from './fake-bot-api.
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHIPPED_KNOWLEDGE = path.join(REPO_ROOT, 'knowledge');
+/**
+ * The knowledge the bot, reliability and end-to-end tests run on: its own small sections, so
+ * that an editor changing a sentence of the shipped knowledge breaks none of them.
+ */
+export const TEST_KNOWLEDGE = path.join(REPO_ROOT, 'test/fixtures/knowledge');
 
 /** A private user, an admin (also listed in ADMIN_IDS) and a supergroup used across tests. */
 export const USER_ID = 1001;
 export const ADMIN_ID = 42;
 export const GROUP_ID = -100123;
 
-/** Copies the shipped knowledge folder into a fresh temporary folder tests may break. */
+/** Copies the test knowledge folder into a fresh temporary folder tests may break. */
 export async function copyKnowledge(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'esim-faq-knowledge-'));
-  await cp(SHIPPED_KNOWLEDGE, dir, { recursive: true });
+  await cp(TEST_KNOWLEDGE, dir, { recursive: true });
   return dir;
 }
 
