@@ -11,6 +11,7 @@ import { repoRoot, shippedKnowledgeDir } from '../knowledge/section-files.js';
 const FLOORS = {
   dev: { answeredRight: 100, rejectedRight: 100, langRight: 100 },
   holdout: { answeredRight: 96, rejectedRight: 97, langRight: 100 },
+  newSections: { answeredRight: 98, rejectedRight: 55, langRight: 100 },
 } as const;
 
 interface Row {
@@ -29,6 +30,7 @@ interface Figures {
 const SETS = {
   dev: path.resolve(repoRoot, '../shared/eval/dev.jsonl'),
   holdout: path.resolve(repoRoot, 'test/fixtures/holdout.jsonl'),
+  newSections: path.resolve(repoRoot, 'test/fixtures/new-sections.jsonl'),
 };
 
 function readRows(file: string): Row[] {
@@ -83,7 +85,9 @@ beforeAll(async () => {
 describe.each(Object.entries(SETS) as [keyof typeof SETS, string][])(
   'the %s question set',
   (name, file) => {
-    const present = existsSync(file);
+    // Only the dev set lives outside the repository; a set of the repository's own is a gate
+    // that fails when its file is missing.
+    const present = existsSync(file) || name !== 'dev';
     const run = present ? test : test.skip;
     if (!present) console.log(`${name}: ${file} does not exist; skipping its regression test`);
 
