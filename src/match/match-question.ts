@@ -1,10 +1,12 @@
-import Fuse from 'fuse.js';
 import type { Lang, Section } from '../knowledge/types.js';
-import { fuzzyReach } from './fuzzy-reach.js';
+import { fuzzyScores } from './fuzzy-rank.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
+import { finalScore, lexicalBound, lexicalScore, partialScore, type Blend } from './score.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
 import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
+import { matchTuning } from './tuning.js';
+import { correctTypos } from './typo.js';
 
 /** A section with the confidence that it answers the question, from 0 (no) to 1 (certainly). */
 export interface ScoredSection {
@@ -25,55 +27,13 @@ export interface MatchResult {
   lang: Lang;
 }
 
-/** How the evidence is weighed; exported so the tuning and the benchmark use the same numbers. */
-export interface ScoreWeights {
-  /** Share of the question's weight the section's vocabulary covers. */
-  coverage: number;
-  /** Cosine similarity with the section's nearest alternate question or title. */
-  similarity: number;
-  /** Fuse.js's fuzzy score of the section's fields. */
-  fuzzy: number;
-  /** Absolute evidence: the matched weight, saturating, so that long chatty questions count. */
-  evidence: number;
-  /** The matched weight at which evidence reaches 63%. */
-  evidenceScale: number;
-  /** A word the knowledge never uses counts as this share of the rarest known word. */
-  unknownShare: number;
-  /** A word found only in a section's body counts this much of one found in its questions. */
-  bodyShare: number;
-}
-
-/** Tuning of the matcher; the threshold is overridden from configuration. */
-export const matchDefaults = Object.freeze({
-  /** A score at or above it is an answer. */
-  threshold: 0.47,
-  maxAlternatives: 3,
-  /** An alternative must reach this share of the threshold and be this close to the best. */
-  alternativeFloor: 0.85,
-  alternativeGap: 0.2,
-  /** Sections scored exactly after the inverted index has pruned the rest. */
-  candidateLimit: 40,
-  /** Sections Fuse.js ranks in the last step, and how many questions of each it reads. */
-  fuzzyLimit: 3,
-  fuzzyEntries: 2,
-  /** Fuse.js scores a misspelt word up to this distance as the vocabulary word it resembles. */
-  typoTolerance: 0.3,
-  weights: Object.freeze<ScoreWeights>({
-    coverage: 0.1,
-    similarity: 0.3,
-    fuzzy: 0.2,
-    evidence: 0.4,
-    evidenceScale: 4,
-    unknownShare: 0.4,
-    bodyShare: 0.3,
-  }),
-});
-
 export interface MatchOptions {
+  /** Overrides the threshold calibrated for the index's knowledge. */
   threshold?: number;
   /** The language to assume when the text has no letters (emoji, digits). */
   fallbackLang?: Lang;
-  weights?: ScoreWeights;
+  /** Overrides the score formula's weights, for tuning. */
+  blend?: Blend;
   /** How many alternatives to return (inline mode lists more than a chat answer shows). */
   maxAlternatives?: number;
 }
@@ -83,19 +43,21 @@ interface QueryTerm {
   weight: number;
 }
 
+const { candidates: candidateTuning, answer: answerTuning } = matchTuning;
+
 /**
- * Finds the section that answers `question`. The score blends views that are each 0..1: how
- * much of the question the section's vocabulary covers (weighted by rarity), how much matched
- * evidence there is at all, how close the question is to the section's nearest alternate
- * question, and Fuse.js's fuzzy ranking of the finalists.
+ * Finds the section that answers `question`: gathers the candidate sections from the index,
+ * scores them with the formula of `score.ts` (pruning those that cannot win), lets Fuse.js rank
+ * the finalists, and answers with the best one when it clears the threshold calibrated for the
+ * knowledge (or the one given).
  */
 export function matchQuestion(
   index: SearchIndex,
   question: string,
   options: MatchOptions = {},
 ): MatchResult {
-  const threshold = options.threshold ?? matchDefaults.threshold;
-  const w = options.weights ?? matchDefaults.weights;
+  const threshold = options.threshold ?? index.calibration.threshold;
+  const w = options.blend ?? matchTuning.blend;
   const lang = detectLanguage(question, options.fallbackLang);
   const normalized = normalizeText(question);
   const terms = queryTerms(index, normalized, w.unknownShare);
@@ -145,19 +107,18 @@ export function matchQuestion(
   // Similarity is the costly part of the lexical score and is at most 1, so sections are
   // scored in order of their upper bound, and scoring stops once no remaining section could be
   // the answer or an alternative even with a perfect similarity and the full Fuse.js bonus.
-  const bounded = topBy(touched, (s) => matched[s] ?? 0, matchDefaults.candidateLimit)
+  const bounded = topBy(touched, (s) => matched[s] ?? 0, candidateTuning.limit)
     .map((s) => {
-      const evidence = 1 - Math.exp(-(strong[s] ?? 0) / w.evidenceScale);
-      const partial = w.coverage * ((matched[s] ?? 0) / totalWeight) + w.evidence * evidence;
-      return { section: s, partial, bound: partial + w.similarity };
+      const partial = partialScore(matched[s] ?? 0, strong[s] ?? 0, totalWeight, w);
+      return { section: s, partial, bound: lexicalBound(partial, w) };
     })
     .sort((a, b) => b.bound - a.bound);
   const candidates: { section: number; nearest: IndexedEntry[]; lexical: number }[] = [];
   let bestLexical = 0;
   for (const { section, partial, bound } of bounded) {
-    if (bound + w.fuzzy < bestLexical - matchDefaults.alternativeGap) break;
+    if (bound + w.fuzzy < bestLexical - answerTuning.alternativeGap) break;
     const near = similarity(index, section, dense, queryNorm);
-    const lexical = partial + w.similarity * near.best;
+    const lexical = lexicalScore(partial, near.best, w);
     bestLexical = Math.max(bestLexical, lexical);
     candidates.push({ section, nearest: near.nearest, lexical });
   }
@@ -169,21 +130,21 @@ export function matchQuestion(
   const finalists = topBy(
     candidates.filter((c) => c.lexical >= leader - w.fuzzy),
     (c) => c.lexical,
-    matchDefaults.fuzzyLimit,
+    candidateTuning.fuzzyLimit,
   );
   const fuzzy = fuzzyScores(index, finalists, dropEnglishStopWords(normalized), queryWeights);
   const ranked = candidates
     .map((c) => ({
       section: index.sections[c.section] as Section,
-      score: round(c.lexical + w.fuzzy * (fuzzy.get(c.section) ?? 0)),
+      score: finalScore(c.lexical, fuzzy.get(c.section) ?? 0, w),
     }))
     .sort((a, b) => b.score - a.score);
 
   const best = ranked[0];
   if (!best) return none;
   const floor = Math.max(
-    threshold * matchDefaults.alternativeFloor,
-    best.score - matchDefaults.alternativeGap,
+    threshold * answerTuning.alternativeFloor,
+    best.score - answerTuning.alternativeGap,
   );
   return {
     section: best.score >= threshold ? best.section : undefined,
@@ -192,7 +153,7 @@ export function matchQuestion(
     alternatives: ranked
       .slice(1)
       .filter((r) => r.score >= floor)
-      .slice(0, options.maxAlternatives ?? matchDefaults.maxAlternatives),
+      .slice(0, options.maxAlternatives ?? answerTuning.maxAlternatives),
     lang,
   };
 }
@@ -200,11 +161,14 @@ export function matchQuestion(
 function queryTerms(index: SearchIndex, normalized: string, unknownShare: number): QueryTerm[] {
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  for (const token of tokenize(correctTypos(index, normalized), index.concepts)) {
+  for (const token of tokenize(correctTypos(index.typos, normalized), index.concepts)) {
     if (seen.has(token)) continue;
     seen.add(token);
     const id = index.tokenIds.get(token);
-    const unknown = index.unknownWeight * unknownShare * (isSingleHan(token) ? 0.5 : 1);
+    const unknown =
+      index.unknownWeight *
+      unknownShare *
+      (isSingleHan(token) ? matchTuning.index.singleHanShare : 1);
     terms.push(
       id === undefined
         ? { id: undefined, weight: unknown }
@@ -212,61 +176,6 @@ function queryTerms(index: SearchIndex, normalized: string, unknownShare: number
     );
   }
   return terms;
-}
-
-const LATIN_WORD = /[a-z][a-z']{3,}/gu;
-// Enough for the odd slip; a question full of unknown English words is off-topic, not misspelt.
-const MAX_CORRECTIONS = 3;
-
-/**
- * Replaces misspelt English words by the knowledge word Fuse.js finds closest ("esmi" → "esim",
- * "disconect" → "disconnect") before tokenising, so that a corrected word also meets its
- * synonyms.
- */
-function correctTypos(index: SearchIndex, normalized: string): string {
-  let corrections = 0;
-  return normalized.replace(LATIN_WORD, (word) => {
-    if (index.knownWords.has(word) || corrections >= MAX_CORRECTIONS) return word;
-    // Among equally close words, the one nearest in length; more than two letters longer or
-    // shorter is another word, not a typo of this one.
-    const lengthGap = (candidate: string) => Math.abs(candidate.length - word.length);
-    const hit = (index.vocabulary.get(word[0] ?? '')?.search(word, { limit: 5 }) ?? [])
-      .filter(
-        (h) =>
-          (h.score ?? 1) <= matchDefaults.typoTolerance &&
-          lengthGap(h.item) <= 2 &&
-          plausibleTypo(word, h.item),
-      )
-      .sort((a, b) => (a.score ?? 1) - (b.score ?? 1) || lengthGap(a.item) - lengthGap(b.item))[0];
-    if (!hit) return word;
-    corrections++;
-    return hit.item;
-  });
-}
-
-/**
- * In a short word one changed letter usually makes another real word (game/same, match/watch),
- * so for words of five letters or fewer only a missing, extra or swapped letter counts as a
- * typo. Longer words are left to Fuse.js's distance.
- */
-export function plausibleTypo(word: string, candidate: string): boolean {
-  if (word.length > 5) return true;
-  if (Math.abs(word.length - candidate.length) === 1) {
-    const [short, long] = word.length < candidate.length ? [word, candidate] : [candidate, word];
-    for (let i = 0; i < long.length; i++)
-      if (long.slice(0, i) + long.slice(i + 1) === short) return true;
-    return false;
-  }
-  if (word.length !== candidate.length) return false;
-  const diff = [...word].flatMap((char, i) => (char === candidate[i] ? [] : [i]));
-  const [a, b] = diff;
-  return (
-    diff.length === 2 &&
-    a !== undefined &&
-    b === a + 1 &&
-    word[a] === candidate[b] &&
-    word[b] === candidate[a]
-  );
 }
 
 interface Similarity {
@@ -308,7 +217,7 @@ function similarity(
     }
   }
   const nearest = [first, second].filter((e): e is IndexedEntry => e !== undefined);
-  return { best: Math.min(best, 1), nearest: nearest.slice(0, matchDefaults.fuzzyEntries) };
+  return { best: Math.min(best, 1), nearest: nearest.slice(0, candidateTuning.fuzzyEntries) };
 }
 
 // One dense vector of query weights per index, reused across questions (the matcher is
@@ -324,71 +233,6 @@ function queryVector(index: SearchIndex): Float64Array {
   return vector;
 }
 
-const FUSE_KEYS = [
-  { name: 'questions', weight: 3 },
-  { name: 'titles', weight: 2 },
-  { name: 'keywords', weight: 2 },
-];
-
-/**
- * Fuse.js ranks the finalists on their nearest alternate questions, titles and keywords. It
- * sees only those few short fields: bitap over every body of every finalist would cost more
- * than the rest of the matcher, and the body already counts in the coverage.
- */
-function fuzzyScores(
-  index: SearchIndex,
-  finalists: readonly { section: number; nearest: IndexedEntry[] }[],
-  normalized: string,
-  query: ReadonlyMap<number, number>,
-): Map<number, number> {
-  const pattern = normalized.slice(0, FUZZY_PATTERN_CHARS);
-  const canMatch = fuzzyReach(pattern, FUZZY_THRESHOLD);
-  const docs = finalists.map(({ section, nearest }): FuzzyDoc => ({
-    section,
-    questions: nearest.filter((e) => !e.isTitle && canMatch(e.text)).map((e) => e.text),
-    // Only the titles and keywords that share a word with the question (the rest cannot match
-    // well) and hold enough of its characters: each text Fuse.js reads costs time.
-    titles: (index.titles[section] ?? [])
-      .filter((e) => e.tokens.some((id) => query.has(id)) && canMatch(e.text))
-      .map((e) => e.text),
-    keywords: (index.keywords[section] ?? [])
-      .filter((k) => k.tokens.some((id) => query.has(id)) && canMatch(k.text))
-      .map((k) => k.text),
-  }));
-  const scores = new Map<number, number>();
-  if (docs.every((d) => d.questions.length + d.titles.length + d.keywords.length === 0))
-    return scores;
-  // One Fuse.js per process, given each question's few documents: building it anew per
-  // question merged its options and keys every time. The matcher is synchronous, so no two
-  // questions share it at once.
-  finalistFuse ??= new Fuse<FuzzyDoc>([], {
-    keys: FUSE_KEYS,
-    includeScore: true,
-    ignoreLocation: true,
-    threshold: FUZZY_THRESHOLD,
-    shouldSort: false,
-  });
-  finalistFuse.setCollection(docs);
-  for (const hit of finalistFuse.search(pattern))
-    scores.set(hit.item.section, 1 - (hit.score ?? 1));
-  return scores;
-}
-
-interface FuzzyDoc {
-  section: number;
-  questions: string[];
-  titles: string[];
-  keywords: string[];
-}
-
-let finalistFuse: Fuse<FuzzyDoc> | undefined;
-
-// Fuse.js's default: a text matches with up to 60% of the pattern's characters wrong.
-const FUZZY_THRESHOLD = 0.6;
-
-// One bitap word: Fuse.js splits longer patterns into 32-character chunks and pays for each.
-const FUZZY_PATTERN_CHARS = 32;
-
 // The `limit` items with the highest keys, best first, without sorting all of them: most items
 // fall below the current k-th best and cost one comparison.
 function topBy<T>(items: readonly T[], key: (item: T) => number, limit: number): T[] {
@@ -402,8 +246,4 @@ function topBy<T>(items: readonly T[], key: (item: T) => number, limit: number):
     if (top.length > limit) top.pop();
   }
   return top.map((t) => t.item);
-}
-
-function round(score: number): number {
-  return Math.round(Math.min(Math.max(score, 0), 1) * 1000) / 1000;
 }

@@ -1,7 +1,7 @@
-import Fuse from 'fuse.js';
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { SECTION_LANGS } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
+import { calibrationSteps, type Calibration } from './calibrate.js';
 import { normalizeText } from './normalize.js';
 import {
   CONCEPT_PREFIX,
@@ -10,6 +10,8 @@ import {
   tokenizeMany,
   type ConceptFinder,
 } from './tokenize.js';
+import { matchTuning } from './tuning.js';
+import { typoVocabulary, type TypoVocabulary } from './typo.js';
 
 /** One alternate question or title, as the matcher compares it with a user's question. */
 export interface IndexedEntry {
@@ -54,35 +56,45 @@ export interface SearchIndex {
   titles: readonly (readonly IndexedEntry[])[];
   /** Per section: its keywords, normalised, with their tokens, for Fuse.js. */
   keywords: readonly (readonly KeywordEntry[])[];
-  /** The English words of the knowledge and its synonyms, as written (not stemmed). */
-  knownWords: ReadonlySet<string>;
-  /**
-   * The same words by first letter, for correcting misspelt ones with Fuse.js. A typo rarely
-   * hits the first letter, and searching a few dozen words instead of all keeps a misspelt
-   * question as fast as any other.
-   */
-  vocabulary: ReadonlyMap<string, Fuse<string>>;
+  /** The knowledge's English words, for correcting misspelt ones. */
+  typos: TypoVocabulary;
+  /** The threshold derived from this knowledge, and how it was found. */
+  calibration: Calibration;
 }
 
-// A word used by this many alternate questions belongs to a section as firmly as a title word.
-const TITLE_COUNT = 3;
+/** An index before its calibration, which it needs to be built first. */
+export type UncalibratedIndex = Omit<SearchIndex, 'calibration'>;
 
-/** Builds the {@link SearchIndex} of a knowledge base. Pure and deterministic. */
+const { index: tuning } = matchTuning;
+
+/** Builds the {@link SearchIndex} of a knowledge base, calibrated. Pure and deterministic. */
 export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
-  return runToEnd(indexSteps(knowledge));
+  return runToEnd(calibratedIndexSteps(knowledge));
 }
 
 /**
  * Builds the same index as {@link buildSearchIndex}, giving the event loop back every
- * `sliceMs`, so that answers keep flowing while a large knowledge base is reindexed.
+ * `sliceMs`, so that answers keep flowing while a large knowledge base is reindexed and
+ * calibrated.
  */
-export function buildSearchIndexAsync(knowledge: Knowledge, sliceMs = 5): Promise<SearchIndex> {
-  return runInSlices(indexSteps(knowledge), sliceMs);
+export function buildSearchIndexAsync(
+  knowledge: Knowledge,
+  sliceMs = tuning.sliceMs,
+): Promise<SearchIndex> {
+  return runInSlices(calibratedIndexSteps(knowledge), sliceMs);
 }
 
-// The build as a generator that yields after each small unit of work (a section, a block of
-// tokens), so that one implementation serves the synchronous and the sliced builder.
-function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
+function* calibratedIndexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
+  const index = yield* indexSteps(knowledge);
+  const calibration = yield* calibrationSteps(knowledge, indexSteps);
+  return { ...index, calibration };
+}
+
+/**
+ * The build as a generator that yields after each small unit of work (a section, a block of
+ * tokens), so that one implementation serves the synchronous and the sliced builder.
+ */
+export function* indexSteps(knowledge: Knowledge): Generator<void, UncalibratedIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
   const tokenIds = new Map<string, number>();
   const idOf = (token: string): number => {
@@ -122,7 +134,7 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
       lines.map((l) => l.text),
       concepts,
     );
-    // Per token: how many questions use it; title and keyword words count as TITLE_COUNT.
+    // Per token: how many questions use it; title and keyword words count as `titleUses`.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
     const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
@@ -142,7 +154,9 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
       for (const id of ids) {
         uses.set(
           id,
-          kind === 'question' ? Math.min((uses.get(id) ?? 0) + 1, TITLE_COUNT) : TITLE_COUNT,
+          kind === 'question'
+            ? Math.min((uses.get(id) ?? 0) + 1, tuning.titleUses)
+            : tuning.titleUses,
         );
       }
       if (kind !== 'keyword' && ids.length > 0)
@@ -150,7 +164,8 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     });
     for (const [id, count] of uses) {
       (strong[id] ??= []).push(index);
-      (strength[id] ??= []).push(Math.min(1, 0.6 + (0.4 * count) / TITLE_COUNT));
+      const floor = tuning.questionStrengthFloor;
+      (strength[id] ??= []).push(Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses));
     }
     for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
     rawEntries.push(entries);
@@ -179,7 +194,6 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
   yield;
   yield;
   for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
-  const latinWords = [...knownWords].filter((word) => word.length >= 4);
 
   return {
     sections: knowledge.sections,
@@ -197,24 +211,8 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     entries,
     titles: entries.map((list) => list.filter((entry) => entry.isTitle)),
     keywords,
-    knownWords,
-    vocabulary: byFirstLetter(latinWords),
+    typos: typoVocabulary(knownWords),
   };
-}
-
-function byFirstLetter(words: readonly string[]): Map<string, Fuse<string>> {
-  const groups = new Map<string, string[]>();
-  for (const word of words) {
-    const list = groups.get(word[0] ?? '') ?? [];
-    list.push(word);
-    groups.set(word[0] ?? '', list);
-  }
-  return new Map(
-    [...groups].map(([letter, list]) => [
-      letter,
-      new Fuse(list, { includeScore: true, threshold: 0.3, ignoreLocation: true }),
-    ]),
-  );
 }
 
 /**
@@ -223,8 +221,8 @@ function byFirstLetter(words: readonly string[]): Map<string, Fuse<string>> {
  * weight has a floor instead of falling with their frequency.
  */
 export function tokenWeight(token: string, idf: number, maxIdf: number): number {
-  if (token.startsWith(CONCEPT_PREFIX)) return Math.max(idf, maxIdf * 0.6);
-  if (isSingleHan(token)) return idf * 0.5;
+  if (token.startsWith(CONCEPT_PREFIX)) return Math.max(idf, maxIdf * tuning.conceptWeightFloor);
+  if (isSingleHan(token)) return idf * tuning.singleHanShare;
   return idf;
 }
 

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { parseAskArgs } from '../../src/cli/args.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import { sectionText } from '../../src/match/localize.js';
-import { matchDefaults, matchQuestion } from '../../src/match/match-question.js';
+import { matchQuestion } from '../../src/match/match-question.js';
+import { matchTuning } from '../../src/match/tuning.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { shippedKnowledgeDir } from '../knowledge/section-files.js';
 import { runTsx, type RunResult } from './run.js';
 
 // Pinned, so that a developer's .env cannot change what the CLI reads.
-const ENV = { KNOWLEDGE_DIR: 'knowledge', MATCH_THRESHOLD: String(matchDefaults.threshold) };
+const ENV = { KNOWLEDGE_DIR: 'knowledge', MATCH_THRESHOLD: String(matchTuning.answer.threshold) };
 const QUESTIONS = ['is esim safe', '今天天气怎么样', '電信業者能遠端斷開eSIM嗎'];
 
 describe('ask --jsonl with three questions on stdin', () => {

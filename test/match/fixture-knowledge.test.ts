@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Knowledge } from '../../src/knowledge/types.js';
 import { sectionText } from '../../src/match/localize.js';
-import { matchDefaults, matchQuestion } from '../../src/match/match-question.js';
+import { matchQuestion } from '../../src/match/match-question.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { fixtureKnowledgeDir } from '../knowledge/section-files.js';
 
@@ -69,7 +69,7 @@ describe('when asked about something the fixture does not cover', () => {
   test('"what is an esim" answers with no section', () => {
     const result = ask('what is an esim');
     expect(result.section).toBeUndefined();
-    expect(result.score).toBeLessThan(matchDefaults.threshold);
+    expect(result.score).toBeLessThan(index.calibration.threshold);
   });
 
   test('"who won the football match" gets no answer', () => {
@@ -77,7 +77,7 @@ describe('when asked about something the fixture does not cover', () => {
     // matters is that it does not clear the threshold.
     const result = ask('who won the football match');
     expect(result.section).toBeUndefined();
-    expect(result.score).toBeLessThan(matchDefaults.threshold);
+    expect(result.score).toBeLessThan(index.calibration.threshold);
   });
 });
 

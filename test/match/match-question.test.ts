@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Lang } from '../../src/knowledge/types.js';
-import { matchDefaults, matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { matchTuning } from '../../src/match/tuning.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { shippedKnowledgeDir } from '../knowledge/section-files.js';
 
@@ -18,7 +19,7 @@ const ask = (question: string, options?: Parameters<typeof matchQuestion>[2]) =>
 function expectWellFormed(result: MatchResult): void {
   expect(result.score).toBeGreaterThanOrEqual(0);
   expect(result.score).toBeLessThanOrEqual(1);
-  expect(result.alternatives.length).toBeLessThanOrEqual(matchDefaults.maxAlternatives);
+  expect(result.alternatives.length).toBeLessThanOrEqual(matchTuning.answer.maxAlternatives);
   const chosen = result.section?.id;
   for (const alternative of result.alternatives) {
     expect(alternative.section.id).not.toBe(chosen);
@@ -58,7 +59,7 @@ describe.each(ANSWERED)('when asked "%s"', (question, id, lang) => {
   test(`answers with ${id}`, () => {
     const result = ask(question);
     expect(result.section?.id).toBe(id);
-    expect(result.score).toBeGreaterThanOrEqual(matchDefaults.threshold);
+    expect(result.score).toBeGreaterThanOrEqual(index.calibration.threshold);
     expectWellFormed(result);
   });
 
@@ -104,7 +105,7 @@ describe.each([['what is the weather in paris today'], ['今天天气怎么样']
     test('answers with no section', () => {
       const result = ask(question);
       expect(result.section).toBeUndefined();
-      expect(result.score).toBeLessThan(matchDefaults.threshold);
+      expect(result.score).toBeLessThan(index.calibration.threshold);
       expectWellFormed(result);
     });
   },

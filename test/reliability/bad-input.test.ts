@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MESSAGE_LIMIT } from '../../src/bot/render.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import type { Lang } from '../../src/knowledge/types.js';
-import { matchDefaults, matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { matchTuning } from '../../src/match/tuning.js';
 import { errorLogs, SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
 import type { RecordedCall } from '../support/fake-bot-api.js';
 import { anyText, askText, hugeText, mixedText, pieces, shapedText } from '../support/junk-text.js';
@@ -60,9 +61,9 @@ describe('the matcher on generated strings', () => {
     expect(LANGS).toContain(result.lang);
     if (result.section) {
       expect(sections).toContain(result.section);
-      expect(result.score).toBeGreaterThanOrEqual(matchDefaults.threshold);
+      expect(result.score).toBeGreaterThanOrEqual(store.current.index.calibration.threshold);
     }
-    expect(result.alternatives.length).toBeLessThanOrEqual(matchDefaults.maxAlternatives);
+    expect(result.alternatives.length).toBeLessThanOrEqual(matchTuning.answer.maxAlternatives);
     for (const alt of result.alternatives) {
       expect(alt.section).not.toBe(result.section);
       expect(alt.score).toBeLessThanOrEqual(result.score);

@@ -1,0 +1,271 @@
+/**
+ * Derives the answer threshold from the knowledge itself, so that the default works for a
+ * knowledge base with one wording per section as well as one with sixteen.
+ *
+ * In each round, a fifth of the sections is held out whole, and one wording is taken out of
+ * every other section; a second index is built from what is left. The wordings taken out are
+ * asked back ("should answer": right when their own section comes first), and so are the
+ * held-out sections' wordings ("should decline": nothing there answers them). A section with a
+ * single wording is asked back with a partial copy of it instead (some of its words dropped),
+ * as a user's shorter rewording would read. The threshold is the one that gets most of both
+ * kinds right, weighing them as `outOfScopeShare` says questions usually fall.
+ */
+import type { Knowledge, Section, SectionLang, SectionText } from '../knowledge/types.js';
+import { SECTION_LANGS } from '../knowledge/types.js';
+import { matchQuestion } from './match-question.js';
+import { normalizeText } from './normalize.js';
+import type { UncalibratedIndex } from './search-index.js';
+import { matchTuning } from './tuning.js';
+
+/** How the index's threshold was found, with the cross-validated figures behind it. */
+export type Calibration = CalibratedThreshold | FallbackThreshold;
+
+interface ProbeFigures {
+  /** Wordings asked back that should be answered, and those answered with their own section. */
+  answerProbes: number;
+  answeredRight: number;
+  /** Wordings of held-out sections, and those declined at the threshold. */
+  declineProbes: number;
+  rejectedRight: number;
+  /** Wordings whose own section did not come first, most confident first. */
+  confusable: readonly ConfusablePair[];
+}
+
+export interface CalibratedThreshold extends ProbeFigures {
+  source: 'calibrated';
+  threshold: number;
+}
+
+export interface FallbackThreshold extends ProbeFigures {
+  source: 'fallback';
+  threshold: number;
+  /** Why the knowledge could not be calibrated. */
+  reason: string;
+}
+
+/** A wording of one section that another section answers better. */
+export interface ConfusablePair {
+  question: string;
+  section: string;
+  /** The section that came first instead, and its score. */
+  matched: string;
+  score: number;
+}
+
+/** One question asked back, and what the held-out index made of it. */
+export interface ProbeOutcome {
+  question: string;
+  /** The section that should answer; undefined for a held-out section's wording. */
+  expected: string | undefined;
+  best: string | undefined;
+  score: number;
+}
+
+const { calibration: tuning, answer } = matchTuning;
+
+type IndexSteps = (knowledge: Knowledge) => Generator<void, UncalibratedIndex>;
+
+/** Calibrates `index` (built from `knowledge`), yielding between units of work. */
+export function* calibrationSteps(
+  knowledge: Knowledge,
+  build: IndexSteps,
+): Generator<void, Calibration> {
+  return chooseThreshold(yield* probeSteps(knowledge, build));
+}
+
+/** Asks the held-out wordings back, round by round; the outcomes feed {@link chooseThreshold}. */
+export function* probeSteps(
+  knowledge: Knowledge,
+  build: IndexSteps,
+): Generator<void, ProbeOutcome[]> {
+  const sections = knowledge.sections;
+  const wordings = sections.map(distinctWordings);
+  const folds = tuning.folds;
+  if (sections.length < folds) return [];
+  const rounds = Math.min(
+    tuning.maxRounds,
+    Math.max(
+      1,
+      Math.ceil(tuning.maxProbes / Math.max(1, sections.length - sections.length / folds)),
+    ),
+  );
+  // Sections asked per round, spread evenly, so that a large knowledge base costs a bounded
+  // number of questions.
+  const stride = Math.max(1, Math.ceil(sections.length / tuning.maxProbes));
+  const outcomes: ProbeOutcome[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const heldOut = (i: number) => i % folds === round % folds;
+    const probes: { question: string; expected: string | undefined }[] = [];
+    const kept: Section[] = [];
+    for (const [i, section] of sections.entries()) {
+      // Languages take turns; a wording is only taken out where another in its language stays.
+      const byLang = wordings[i] ?? [];
+      const own = byLang[(i + round) % byLang.length] ?? [];
+      const nth = Math.floor(round / byLang.length);
+      const asked = (i + round) % stride === 0 && own.length > 0;
+      if (heldOut(i)) {
+        // A held-out section costs no build of its own: several of its wordings are asked.
+        // A wording asked to answer is partial where the section has one wording only; so
+        // is the one asked to decline, so that both kinds are equally hard to match.
+        if (asked && own.length === 1) {
+          const partial = partialWording(own[0]?.text ?? '', nth);
+          if (partial) probes.push({ question: partial, expected: undefined });
+        } else if (asked) {
+          for (const wording of byLang.flat().slice(0, tuning.declinePerSection))
+            probes.push({ question: wording.text, expected: undefined });
+        }
+        continue;
+      }
+      if (!asked) {
+        kept.push(section);
+        continue;
+      }
+      if (own.length === 1) {
+        // Nothing to take out without leaving the language empty: ask a partial copy instead.
+        const partial = partialWording(own[0]?.text ?? '', nth);
+        if (partial) probes.push({ question: partial, expected: section.id });
+        kept.push(section);
+        continue;
+      }
+      const taken = own[nth % own.length] as Wording;
+      probes.push({ question: taken.text, expected: section.id });
+      kept.push(without(section, taken.normalized));
+    }
+    if (probes.length === 0) continue;
+    const probeIndex = yield* build({ sections: kept, synonyms: knowledge.synonyms });
+    const calibrating = { ...probeIndex, calibration: UNCALIBRATED };
+    for (const probe of probes) {
+      yield;
+      const result = matchQuestion(calibrating, probe.question, { threshold: 0 });
+      outcomes.push({
+        ...probe,
+        best: result.best?.section.id,
+        score: result.best?.score ?? 0,
+      });
+    }
+    if (outcomes.length >= tuning.maxProbes) break;
+  }
+  return outcomes;
+}
+
+/**
+ * The threshold that gets most probes right, weighing the should-answer and should-decline
+ * shares by `outOfScopeShare`; the middle of the best range of thresholds, within bounds.
+ */
+export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration {
+  const positives = outcomes.filter((o) => o.expected !== undefined);
+  const negatives = outcomes.filter((o) => o.expected === undefined);
+  const confusable = positives
+    .filter((o) => o.best !== undefined && o.best !== o.expected)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, tuning.maxConfusable)
+    .map((o) => ({
+      question: o.question,
+      section: o.expected as string,
+      matched: o.best as string,
+      score: o.score,
+    }));
+  const figuresAt = (threshold: number): ProbeFigures => ({
+    answerProbes: positives.length,
+    answeredRight: positives.filter((o) => o.best === o.expected && o.score >= threshold).length,
+    declineProbes: negatives.length,
+    rejectedRight: negatives.filter((o) => o.score < threshold).length,
+    confusable,
+  });
+  if (positives.length < tuning.minProbes || negatives.length < tuning.minProbes) {
+    return {
+      source: 'fallback',
+      threshold: answer.threshold,
+      reason: `too few wordings to calibrate on (${positives.length} to answer, ${negatives.length} to decline; ${tuning.minProbes} each needed)`,
+      ...figuresAt(answer.threshold),
+    };
+  }
+  const share = tuning.outOfScopeShare;
+  const value = (f: ProbeFigures) =>
+    ((1 - share) * f.answeredRight) / f.answerProbes + (share * f.rejectedRight) / f.declineProbes;
+  // The figures change only at the probes' own scores: a score s is answered from any
+  // threshold up to s, so between two neighbouring scores every threshold decides alike.
+  const cuts = [...new Set(outcomes.map((o) => o.score))].sort((a, b) => a - b);
+  const values = [0, ...cuts].map((cut, k) => value(figuresAt(k === 0 ? 0 : cut + 1e-9)));
+  const best = Math.max(...values);
+  const first = values.findIndex((v) => v >= best - 1e-12);
+  let last = first;
+  while (last + 1 < values.length && (values[last + 1] ?? -1) >= best - 1e-12) last++;
+  // Thresholds in (lower, upper] all score best: take the middle of that range.
+  const lower = first === 0 ? 0 : (cuts[first - 1] ?? 0);
+  const upper = cuts[last] ?? lower;
+  const raw = (lower + upper) / 2;
+  const threshold =
+    Math.round(Math.min(Math.max(raw, tuning.lowest), tuning.highest) * 1000) / 1000;
+  return { source: 'calibrated', threshold, ...figuresAt(threshold) };
+}
+
+const UNCALIBRATED: Calibration = {
+  source: 'fallback',
+  threshold: answer.threshold,
+  reason: 'calibrating',
+  answerProbes: 0,
+  answeredRight: 0,
+  declineProbes: 0,
+  rejectedRight: 0,
+  confusable: [],
+};
+
+interface Wording {
+  text: string;
+  normalized: string;
+}
+
+// Per language, the section's alternate questions and title, each distinct normalised text
+// once. A language whose wordings all stand in another too (a block copied from the other
+// language) is left out: taking a wording out of one would take it out of both.
+function distinctWordings(section: Section): Wording[][] {
+  const lists = SECTION_LANGS.map((lang) => {
+    const text = section.text[lang];
+    const seen = new Set<string>();
+    const list: Wording[] = [];
+    for (const raw of [...text.questions, text.title]) {
+      const normalized = normalizeText(raw);
+      if (normalized === '' || seen.has(normalized)) continue;
+      seen.add(normalized);
+      list.push({ text: raw, normalized });
+    }
+    return list;
+  });
+  return lists.filter(
+    (list, i) =>
+      list.length > 0 &&
+      !lists.some(
+        (other, j) =>
+          j !== i &&
+          (other.length > list.length || (other.length === list.length && j < i)) &&
+          list.every((w) => other.some((o) => o.normalized === w.normalized)),
+      ),
+  );
+}
+
+// The section with every title and question that reads as `normalized` left out.
+function without(section: Section, normalized: string): Section {
+  const strip = (text: SectionText): SectionText => ({
+    ...text,
+    title: normalizeText(text.title) === normalized ? '' : text.title,
+    questions: text.questions.filter((q) => normalizeText(q) !== normalized),
+  });
+  const text = Object.fromEntries(
+    SECTION_LANGS.map((lang) => [lang, strip(section.text[lang])]),
+  ) as Record<SectionLang, SectionText>;
+  return { ...section, text };
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * A shorter rewording of `text`: one word in three left out (which ones depends on the round),
+ * the rest in order. Undefined when the text has too few words to lose one.
+ */
+export function partialWording(text: string, round: number): string | undefined {
+  const words = [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+  if (words.length < 3) return undefined;
+  const kept = words.filter((_, i) => (i + round) % 2 === 0);
+  return kept.join(' ');
+}

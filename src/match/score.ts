@@ -1,0 +1,46 @@
+/**
+ * The match score of one section for one question, from 0 (no) to 1 (certainly):
+ *
+ *   score = coverage·C + evidence·(1 − e^(−S / evidenceScale)) + similarity·N + fuzzy·F
+ *
+ *   C  share of the question's token weight the section's vocabulary holds (questions, title,
+ *      keywords fully, body words at `bodyShare`)
+ *   S  matched weight in the section's questions, title and keywords (absolute, saturating: a
+ *      long question with one strong topic word still counts)
+ *   N  cosine similarity with the section's nearest alternate question or title
+ *   F  Fuse.js's fuzzy score (1 − Fuse score) of the section's nearest fields, finalists only
+ *
+ * The weights (coverage, evidence, similarity, fuzzy) sum to 1 and live in `matchTuning.blend`.
+ * N and F are each at most 1, which gives the bounds the matcher prunes with.
+ */
+import type { MatchTuning } from './tuning.js';
+
+export type Blend = MatchTuning['blend'];
+
+/** The part of the score known before similarity and fuzzy ranking: coverage and evidence. */
+export function partialScore(
+  matchedWeight: number,
+  strongWeight: number,
+  questionWeight: number,
+  blend: Blend,
+): number {
+  const coverage = questionWeight > 0 ? matchedWeight / questionWeight : 0;
+  const evidence = 1 - Math.exp(-strongWeight / blend.evidenceScale);
+  return blend.coverage * coverage + blend.evidence * evidence;
+}
+
+/** The score without Fuse.js: the partial score plus the similarity term. */
+export function lexicalScore(partial: number, similarity: number, blend: Blend): number {
+  return partial + blend.similarity * similarity;
+}
+
+/** The highest lexical score a section with this partial score can reach. */
+export function lexicalBound(partial: number, blend: Blend): number {
+  return partial + blend.similarity;
+}
+
+/** The final score, clamped to 0..1 and rounded to three decimals. */
+export function finalScore(lexical: number, fuzzy: number, blend: Blend): number {
+  const score = lexical + blend.fuzzy * fuzzy;
+  return Math.round(Math.min(Math.max(score, 0), 1) * 1000) / 1000;
+}

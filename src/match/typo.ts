@@ -1,0 +1,107 @@
+import Fuse from 'fuse.js';
+import { matchTuning } from './tuning.js';
+
+/** The knowledge's Latin words, for telling a misspelt word from a known one. */
+export interface TypoVocabulary {
+  /** The English words of the knowledge and its synonyms, as written (not stemmed). */
+  knownWords: ReadonlySet<string>;
+  /**
+   * The same words by first letter. A typo rarely hits the first letter, and searching a few
+   * dozen words instead of all keeps a misspelt question as fast as any other.
+   */
+  byFirstLetter: ReadonlyMap<string, Fuse<string>>;
+}
+
+const { typo } = matchTuning;
+
+// Latin words long enough to correct, also inside Chinese text ("esin是什么"): the class
+// excludes Han characters, so a word ends where Chinese begins.
+const LATIN_WORD = new RegExp(`[a-z][a-z']{${typo.minLength - 1},}`, 'gu');
+
+/** Builds the typo vocabulary from the knowledge's Latin words. */
+export function typoVocabulary(words: ReadonlySet<string>): TypoVocabulary {
+  const groups = new Map<string, string[]>();
+  for (const word of words) {
+    if (word.length < typo.minLength) continue;
+    const letter = word[0] ?? '';
+    const list = groups.get(letter) ?? [];
+    list.push(word);
+    groups.set(letter, list);
+  }
+  return {
+    knownWords: words,
+    byFirstLetter: new Map(
+      [...groups].map(([letter, list]) => [
+        letter,
+        new Fuse(list, { includeScore: true, threshold: typo.tolerance, ignoreLocation: true }),
+      ]),
+    ),
+  };
+}
+
+/**
+ * Replaces misspelt English words by the knowledge word Fuse.js finds closest ("esmi" → "esim",
+ * "disconect" → "disconnect") before tokenising, so that a corrected word also meets its
+ * synonyms.
+ */
+export function correctTypos(vocabulary: TypoVocabulary, normalized: string): string {
+  let corrections = 0;
+  return normalized.replace(LATIN_WORD, (word, at: number) => {
+    if (vocabulary.knownWords.has(word) || corrections >= typo.maxCorrections) return word;
+    // Among equally close words, the one nearest in length; further off in length is another
+    // word, not a typo of this one.
+    const lengthGap = (candidate: string) => Math.abs(candidate.length - word.length);
+    const hit = (
+      vocabulary.byFirstLetter.get(word[0] ?? '')?.search(word, { limit: typo.searchLimit }) ?? []
+    )
+      .filter(
+        (h) =>
+          (h.score ?? 1) <= typo.tolerance &&
+          lengthGap(h.item) <= typo.maxLengthGap &&
+          plausibleTypo(word, h.item, besideHan(normalized, at, word.length)),
+      )
+      .sort((a, b) => (a.score ?? 1) - (b.score ?? 1) || lengthGap(a.item) - lengthGap(b.item))[0];
+    if (!hit) return word;
+    corrections++;
+    return hit.item;
+  });
+}
+
+const HAN_CHAR = /\p{Script=Han}/u;
+
+// A Latin word written against Chinese characters ("esin是什么") is a product or term name, not
+// an English word that one changed letter turns into another.
+function besideHan(text: string, at: number, length: number): boolean {
+  return HAN_CHAR.test(text.charAt(at - 1)) || HAN_CHAR.test(text.charAt(at + length));
+}
+
+/**
+ * In a short English word one changed letter usually makes another real word (game/same,
+ * match/watch), so for short words only a missing, extra or swapped letter counts as a typo,
+ * unless the word stands in Chinese text, where it is a term. Longer words are left to
+ * Fuse.js's distance.
+ */
+export function plausibleTypo(word: string, candidate: string, inChinese = false): boolean {
+  if (word.length > typo.strictUpTo) return true;
+  if (inChinese && word.length === candidate.length) {
+    let changed = 0;
+    for (let i = 0; i < word.length; i++) if (word[i] !== candidate[i]) changed++;
+    if (changed === 1) return true;
+  }
+  if (Math.abs(word.length - candidate.length) === 1) {
+    const [short, long] = word.length < candidate.length ? [word, candidate] : [candidate, word];
+    for (let i = 0; i < long.length; i++)
+      if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+    return false;
+  }
+  if (word.length !== candidate.length) return false;
+  const diff = [...word].flatMap((char, i) => (char === candidate[i] ? [] : [i]));
+  const [a, b] = diff;
+  return (
+    diff.length === 2 &&
+    a !== undefined &&
+    b === a + 1 &&
+    word[a] === candidate[b] &&
+    word[b] === candidate[a]
+  );
+}
