@@ -62,6 +62,8 @@ export interface ReloadSummary {
   sections: number;
   diff: KnowledgeDiff;
   ms: number;
+  /** The answer threshold calibrated for the new knowledge. */
+  threshold?: number;
 }
 
 const list = (ids: string[]) =>
@@ -100,9 +102,10 @@ const zh: Replies = {
   askUsage: (bot) => `在群里提问：<code>/ask 你的问题</code>，或者 @${escapeHtml(bot)} 你的问题。`,
   unknownSection: '这个话题已经不存在了。下面是现在的话题：',
   reloadRefused: '抱歉，只有管理员可以重新加载知识库。',
-  reloadOk: ({ sections, diff, ms }) =>
+  reloadOk: ({ sections, diff, ms, threshold }) =>
     [
       `✅ 知识库已重新加载：${sections} 个话题，用时 ${ms} 毫秒。`,
+      threshold === undefined ? '' : `校准后的回答阈值：${threshold}`,
       `新增：${list(diff.added)}`,
       `删除：${list(diff.removed)}`,
       `修改：${list(diff.changed)}`,
@@ -207,9 +210,10 @@ const en: Replies = {
     `To ask in a group: <code>/ask your question</code>, or @${escapeHtml(bot)} your question.`,
   unknownSection: 'That topic no longer exists. These are the current topics:',
   reloadRefused: 'Sorry, only administrators can reload the knowledge base.',
-  reloadOk: ({ sections, diff, ms }) =>
+  reloadOk: ({ sections, diff, ms, threshold }) =>
     [
       `✅ Knowledge reloaded: ${sections} topics in ${ms} ms.`,
+      threshold === undefined ? '' : `Calibrated answer threshold: ${threshold}`,
       `Added: ${list(diff.added)}`,
       `Removed: ${list(diff.removed)}`,
       `Changed: ${list(diff.changed)}`,

@@ -13,13 +13,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     const knowledge = await loadKnowledge(dir);
-    buildSearchIndex(knowledge);
+    const { calibration } = buildSearchIndex(knowledge);
     const questions = knowledge.sections.reduce(
       (sum, s) => sum + s.text['zh-Hans'].questions.length + s.text.en.questions.length,
       0,
     );
     console.log(
-      `✔ ${dir}: ${knowledge.sections.length} sections, ${questions} alternate questions, ${knowledge.synonyms.length} synonym groups (${Math.round(performance.now() - started)} ms)`,
+      `✔ ${dir}: ${knowledge.sections.length} sections, ${questions} alternate questions, ${knowledge.synonyms.length} synonym groups, answer threshold ${calibration.threshold} (${calibration.source === 'calibrated' ? 'calibrated' : `default: ${calibration.reason}`}) (${Math.round(performance.now() - started)} ms)`,
     );
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;

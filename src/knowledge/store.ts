@@ -26,7 +26,15 @@ export interface KnowledgeSnapshot {
 
 /** The outcome of a reload: what changed, or why nothing did. */
 export type ReloadOutcome =
-  | { ok: true; sections: number; diff: KnowledgeDiff; ms: number; version: number }
+  | {
+      ok: true;
+      sections: number;
+      diff: KnowledgeDiff;
+      ms: number;
+      version: number;
+      /** The answer threshold calibrated for the new knowledge. */
+      threshold: number;
+    }
   | { ok: false; error: KnowledgeError; ms: number };
 
 /** What the knowledge would be with one file added or replaced, or why it cannot be. */
@@ -170,6 +178,7 @@ export class KnowledgeStore {
         diff: diffKnowledge(before.knowledge, knowledge),
         ms: elapsed(),
         version: this.snapshot.version,
+        threshold: index.calibration.threshold,
       };
     } catch (error) {
       if (error instanceof KnowledgeError) return { ok: false, error, ms: elapsed() };

@@ -58,6 +58,9 @@ describe('/reload by an admin', () => {
     const count = bot.store.current.knowledge.sections.length;
     expect(reply).toContain(`Knowledge reloaded: ${count} topics`);
     expect(reply).toMatch(/^Changed: esim$/m);
+    expect(reply).toContain(
+      `Calibrated answer threshold: ${bot.store.current.index.calibration.threshold}`,
+    );
     expect(reply).toMatch(/^Added: —$/m);
     expect(reply).toMatch(/^Removed: —$/m);
     expect(bot.store.current.version).toBe(2);
