@@ -1,9 +1,20 @@
-import type { Knowledge, Lang } from '../knowledge/types.js';
+import type { Knowledge, Lang, Section } from '../knowledge/types.js';
+import type { Calibration } from '../match/calibrate.js';
 import type { MatchOptions } from '../match/match-question.js';
 
-/** Messages to the matcher thread. */
+/**
+ * Messages to the matcher thread. A knowledge version arrives in parts, a few hundred sections
+ * each, so that no single post holds the sender's event loop for long; the closing `load`
+ * carries the synonyms and the calibration the sender already computed.
+ */
 export type ThreadRequest =
-  | { type: 'load'; version: number; knowledge: Knowledge }
+  | { type: 'load-part'; version: number; sections: readonly Section[] }
+  | {
+      type: 'load';
+      version: number;
+      synonyms: Knowledge['synonyms'];
+      calibration: Calibration;
+    }
   | { type: 'match'; id: number; version: number; question: string; options: MatchOptions };
 
 /** A scored section, by id: sections stay on the main thread, with the snapshot they belong to. */

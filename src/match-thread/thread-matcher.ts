@@ -10,6 +10,9 @@ import {
 } from '../match/match-question.js';
 import type { ScoredId, ThreadReply, ThreadRequest } from './protocol.js';
 
+// About two milliseconds of copying per post.
+const SECTIONS_PER_POST = 250;
+
 /** Matches a question against one knowledge snapshot. */
 export interface QuestionMatcher {
   match(snapshot: KnowledgeSnapshot, question: string, options: MatchOptions): Promise<MatchResult>;
@@ -98,18 +101,48 @@ export class ThreadMatcher implements QuestionMatcher {
     await worker?.terminate();
   }
 
-  // True when the thread holds `snapshot`; otherwise starts it or sends the snapshot, for the
-  // questions after this one.
+  // True when the thread holds `snapshot` (it keeps answering for it while it indexes a newer
+  // one); otherwise starts it or sends the snapshot, for the questions after this one. Only a
+  // version newer than the one loading is sent: a question that read the snapshot just
+  // before a reload must not send the thread back to it.
   private ensureLoaded(snapshot: KnowledgeSnapshot): boolean {
     if (this.closed) return false;
     const worker = this.worker ?? this.start();
     if (!worker) return false;
     if (this.loadedVersion === snapshot.version) return true;
-    if (this.loadingVersion !== snapshot.version) {
+    if (this.loadingVersion === undefined || this.loadingVersion < snapshot.version) {
       this.loadingVersion = snapshot.version;
-      this.post({ type: 'load', version: snapshot.version, knowledge: snapshot.knowledge });
+      this.send(worker, snapshot).catch((error: unknown) => {
+        // A snapshot that cannot be sent is treated as a thread failure: the thread is
+        // stopped, the questions are matched in process, and a later one starts it again.
+        this.options.logger?.error(
+          { err: error },
+          'matcher thread load failed; matching in process',
+        );
+        void worker.terminate();
+      });
     }
     return false;
+  }
+
+  // Posts the snapshot in parts, giving the event loop back between them: one post of ten
+  // thousand sections would copy them all in one go. Stops when a newer version or another
+  // thread takes over.
+  private async send(worker: Worker, snapshot: KnowledgeSnapshot): Promise<void> {
+    const { sections, synonyms } = snapshot.knowledge;
+    const { version } = snapshot;
+    const current = () => this.worker === worker && this.loadingVersion === version;
+    for (let at = 0; at < sections.length; at += SECTIONS_PER_POST) {
+      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (!current()) return;
+      this.post({
+        type: 'load-part',
+        version,
+        sections: sections.slice(at, at + SECTIONS_PER_POST),
+      });
+    }
+    if (current())
+      this.post({ type: 'load', version, synonyms, calibration: snapshot.index.calibration });
   }
 
   private start(): Worker | undefined {

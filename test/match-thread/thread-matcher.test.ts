@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge/store.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { ThreadMatcher } from '../../src/match-thread/thread-matcher.js';
+import { syntheticKnowledge } from '../../bench/synthetic.js';
 import { copyKnowledge, editFile, REPO_ROOT, SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
 
 const questions = readFileSync(path.join(REPO_ROOT, 'test/fixtures/holdout.jsonl'), 'utf8')
@@ -62,6 +63,26 @@ describe('ThreadMatcher', () => {
     expect(await matcher.prepare(store.current)).toBe(true);
     expect((await matcher.match(store.current, question, {})).section?.id).toBe('smart-card');
     expect(matcher.counts).toEqual({ onThread: 2, inProcess: 1 });
+  });
+
+  test('keeps answering for the version it holds while it indexes a newer one', async () => {
+    const store = await KnowledgeStore.open(SHIPPED_KNOWLEDGE);
+    matcher = new ThreadMatcher();
+    expect(await matcher.prepare(store.current)).toBe(true);
+    // A large new version takes the thread a while to index; its calibration is not the point.
+    const { knowledge } = syntheticKnowledge(store.current.knowledge, 4000);
+    const newer = { ...store.current, version: store.current.version + 1, knowledge };
+    const events: string[] = [];
+    const loaded = matcher.prepare(newer).then(() => events.push('newer loaded'));
+    const question = 'eSIM能自动断网吗';
+    const expected = view(matchQuestion(store.current.index, question));
+    for (let i = 0; i < 3; i++) {
+      expect(view(await matcher.match(store.current, question, {}))).toEqual(expected);
+      events.push('answered');
+    }
+    await loaded;
+    expect(events).toEqual(['answered', 'answered', 'answered', 'newer loaded']);
+    expect(matcher.counts).toEqual({ onThread: 3, inProcess: 0 });
   });
 
   test('keeps answering when the thread dies, and starts it again', async () => {

@@ -3,7 +3,7 @@ import type { InlineQueryResult, InlineQueryResultsButton } from 'grammy/types';
 import type { Lang, Section } from '../../knowledge/types.js';
 import { detectLanguage } from '../../match/language.js';
 import { sectionText } from '../../match/localize.js';
-import { matchQuestion } from '../../match/match-question.js';
+import { inProcessMatcher } from '../../match-thread/thread-matcher.js';
 import { normalizeText } from '../../match/normalize.js';
 import { renderSection, shareLink } from '../answer.js';
 import { userLang, type BotContext } from '../context.js';
@@ -51,7 +51,7 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
     const hit = cached !== undefined && cached.expires > now;
     let answer = hit ? cached.answer : undefined;
     if (!answer) {
-      answer = buildAnswer(deps, query, lang, ctx.me.username);
+      answer = await buildAnswer(deps, query, lang, ctx.me.username);
       if (cache.size >= CACHE_CAPACITY) {
         for (const [k, v] of cache) if (v.expires <= now) cache.delete(k);
         if (cache.size >= CACHE_CAPACITY) cache.clear();
@@ -78,8 +78,14 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
   return composer;
 }
 
-function buildAnswer(deps: BotDeps, query: string, lang: Lang, botUsername: string): InlineAnswer {
-  const { index, knowledge } = deps.store.current;
+async function buildAnswer(
+  deps: BotDeps,
+  query: string,
+  lang: Lang,
+  botUsername: string,
+): Promise<InlineAnswer> {
+  const snapshot = deps.store.current;
+  const { knowledge } = snapshot;
   if (query === '') {
     return {
       results: knowledge.sections
@@ -90,7 +96,9 @@ function buildAnswer(deps: BotDeps, query: string, lang: Lang, botUsername: stri
     };
   }
   const threshold = deps.settings.threshold;
-  const result = matchQuestion(index, query, {
+  // Through the matcher thread, like chat questions: a burst of keystrokes costs the event
+  // loop nothing.
+  const result = await (deps.matcher ?? inProcessMatcher).match(snapshot, query, {
     fallbackLang: lang,
     maxAlternatives: INLINE_MAX_RESULTS - 1,
     ...(threshold === undefined ? {} : { threshold }),
