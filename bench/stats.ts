@@ -7,9 +7,10 @@ export function quantile(values: readonly number[], q: number): number {
   ] as number;
 }
 
-/** Median and 95th percentile, the two figures every row of the benchmark reports. */
-export function summary(values: readonly number[]): { median: number; p95: number } {
-  return { median: quantile(values, 0.5), p95: quantile(values, 0.95) };
+/** Median, mean and 95th percentile: the median hides a heavy tail, the mean does not. */
+export function summary(values: readonly number[]): { median: number; mean: number; p95: number } {
+  const mean = values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  return { median: quantile(values, 0.5), mean, p95: quantile(values, 0.95) };
 }
 
 /** Formats a number of milliseconds for the table. */

@@ -79,7 +79,9 @@ export function* probeSteps(
   build: IndexSteps,
 ): Generator<void, ProbeOutcome[]> {
   const sections = knowledge.sections;
-  const wordings = sections.map(distinctWordings);
+  // Only the sections asked need their wordings: a large knowledge base asks few of them.
+  const wordings: Wording[][][] = [];
+  const wordingsOf = (i: number) => (wordings[i] ??= distinctWordings(sections[i] as Section));
   const folds = tuning.folds;
   if (sections.length < folds) return [];
   const rounds = Math.min(
@@ -94,15 +96,17 @@ export function* probeSteps(
   const stride = Math.max(1, Math.ceil(sections.length / tuning.maxProbes));
   const outcomes: ProbeOutcome[] = [];
   for (let round = 0; round < rounds; round++) {
-    const heldOut = (i: number) => i % folds === round % folds;
+    // Held out by blocks of `stride` sections, so that the sections asked fall in and out.
+    const heldOut = (i: number) => (Math.floor(i / stride) + round) % folds === 0;
     const probes: { question: string; expected: string | undefined }[] = [];
     const kept: Section[] = [];
     for (const [i, section] of sections.entries()) {
       // Languages take turns; a wording is only taken out where another in its language stays.
-      const byLang = wordings[i] ?? [];
-      const own = byLang[(i + round) % byLang.length] ?? [];
-      const nth = Math.floor(round / byLang.length);
-      const asked = (i + round) % stride === 0 && own.length > 0;
+      const picked = (i + round) % stride === 0;
+      const byLang = picked ? wordingsOf(i) : [];
+      const own = byLang[(i + round) % Math.max(byLang.length, 1)] ?? [];
+      const nth = Math.floor(round / Math.max(byLang.length, 1));
+      const asked = picked && own.length > 0;
       if (heldOut(i)) {
         // A held-out section costs no build of its own: several of its wordings are asked.
         // A wording asked to answer is partial where the section has one wording only; so

@@ -73,12 +73,14 @@ export function matchQuestion(
 
   // Accumulated in flat arrays, one slot per section: with thousands of sections sharing a
   // common word, maps would spend most of the time on hashing.
-  const sectionCount = index.sections.length;
-  const strong = new Float64Array(sectionCount);
-  const matched = new Float64Array(sectionCount);
+  // They are kept per index and cleared after each question (the matcher is synchronous).
+  const { matched, seen } = scratchOf(index);
   const touched: number[] = [];
   const touch = (s: number) => {
-    if (matched[s] === 0 && strong[s] === 0) touched.push(s);
+    if (seen[s] === 0) {
+      seen[s] = 1;
+      touched.push(s);
+    }
   };
   for (const { id, weight } of terms) {
     if (id === undefined) continue;
@@ -88,7 +90,6 @@ export function matchQuestion(
       const s = sections[i] as number;
       const x = weight * (strength?.[i] ?? 1);
       touch(s);
-      strong[s] = (strong[s] ?? 0) + x;
       matched[s] = (matched[s] ?? 0) + x;
     }
     for (const s of index.weakPostings[id] ?? []) {
@@ -109,10 +110,14 @@ export function matchQuestion(
   // the answer or an alternative even with a perfect similarity and the full Fuse.js bonus.
   const bounded = topBy(touched, (s) => matched[s] ?? 0, candidateTuning.limit)
     .map((s) => {
-      const partial = partialScore(matched[s] ?? 0, strong[s] ?? 0, totalWeight, w);
+      const partial = partialScore(matched[s] ?? 0, totalWeight, w);
       return { section: s, partial, bound: lexicalBound(partial, w) };
     })
     .sort((a, b) => b.bound - a.bound);
+  for (const s of touched) {
+    matched[s] = 0;
+    seen[s] = 0;
+  }
   const candidates: { section: number; nearest: IndexedEntry[]; lexical: number }[] = [];
   let bestLexical = 0;
   for (const { section, partial, bound } of bounded) {
@@ -218,6 +223,22 @@ function similarity(
   }
   const nearest = [first, second].filter((e): e is IndexedEntry => e !== undefined);
   return { best: Math.min(best, 1), nearest: nearest.slice(0, candidateTuning.fuzzyEntries) };
+}
+
+// Per index, the matched weight of each section and whether the question touched it.
+const scratches = new WeakMap<object, { matched: Float64Array; seen: Uint8Array }>();
+
+function scratchOf(index: SearchIndex): { matched: Float64Array; seen: Uint8Array } {
+  // Keyed by the sections, which a calibrating copy of an index shares with nothing else.
+  let scratch = scratches.get(index.sections);
+  if (!scratch) {
+    scratch = {
+      matched: new Float64Array(index.sections.length),
+      seen: new Uint8Array(index.sections.length),
+    };
+    scratches.set(index.sections, scratch);
+  }
+  return scratch;
 }
 
 // One dense vector of query weights per index, reused across questions (the matcher is

@@ -1,12 +1,14 @@
 /**
  * The match score of one section for one question, from 0 (no) to 1 (certainly):
  *
- *   score = coverage·C + evidence·(1 − e^(−S / evidenceScale)) + similarity·N + fuzzy·F
+ *   score = coverage·C + evidence·(1 − e^(−M / evidenceScale)) + similarity·N + fuzzy·F
  *
- *   C  share of the question's token weight the section's vocabulary holds (questions, title,
- *      keywords fully, body words at `bodyShare`)
- *   S  matched weight in the section's questions, title and keywords (absolute, saturating: a
- *      long question with one strong topic word still counts)
+ *   M  the question's token weight the section's vocabulary holds: words of its questions,
+ *      title and keywords fully (less for a word of one alternate question among many), words
+ *      of its body alone at `bodyShare`
+ *   C  M as a share of the question's whole token weight
+ *   (M is absolute and saturating, so a long question with one strong topic word still counts;
+ *   C is relative, so a question the section covers whole counts more.)
  *   N  cosine similarity with the section's nearest alternate question or title
  *   F  Fuse.js's fuzzy score (1 − Fuse score) of the section's nearest fields, finalists only
  *
@@ -18,14 +20,9 @@ import type { MatchTuning } from './tuning.js';
 export type Blend = MatchTuning['blend'];
 
 /** The part of the score known before similarity and fuzzy ranking: coverage and evidence. */
-export function partialScore(
-  matchedWeight: number,
-  strongWeight: number,
-  questionWeight: number,
-  blend: Blend,
-): number {
+export function partialScore(matchedWeight: number, questionWeight: number, blend: Blend): number {
   const coverage = questionWeight > 0 ? matchedWeight / questionWeight : 0;
-  const evidence = 1 - Math.exp(-strongWeight / blend.evidenceScale);
+  const evidence = 1 - Math.exp(-matchedWeight / blend.evidenceScale);
   return blend.coverage * coverage + blend.evidence * evidence;
 }
 

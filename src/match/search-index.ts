@@ -85,16 +85,53 @@ export function buildSearchIndexAsync(
 }
 
 function* calibratedIndexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
-  const index = yield* indexSteps(knowledge);
-  const calibration = yield* calibrationSteps(knowledge, indexSteps);
+  // The calibration indexes the same sections again, most of them unchanged: their
+  // normalised and tokenised lines are kept for it, then dropped with this build.
+  const analyses: SectionAnalyses = new Map();
+  const index = yield* indexSteps(knowledge, analyses);
+  const calibration = yield* calibrationSteps(knowledge, (k) => indexSteps(k, analyses));
   return { ...index, calibration };
+}
+
+interface SectionLine {
+  text: string;
+  kind: 'title' | 'question' | 'keyword' | 'body';
+}
+
+/** A section's lines, normalised, and their tokens, as one build read them. */
+export type SectionAnalyses = Map<Section, { lines: SectionLine[]; tokenized: string[][] }>;
+
+// Every line of the section is tokenised in one batch: one segmenter call per section.
+function analyseSection(
+  section: Section,
+  concepts: ConceptFinder,
+): { lines: SectionLine[]; tokenized: string[][] } {
+  const lines: SectionLine[] = [];
+  for (const lang of SECTION_LANGS) {
+    const text = section.text[lang];
+    lines.push({ text: normalizeText(text.title), kind: 'title' });
+    for (const q of text.questions) lines.push({ text: normalizeText(q), kind: 'question' });
+    for (const k of text.keywords) lines.push({ text: normalizeText(k), kind: 'keyword' });
+    lines.push({
+      text: normalizeText(stripMarkdown(text.body), { maxChars: Infinity }),
+      kind: 'body',
+    });
+  }
+  const tokenized = tokenizeMany(
+    lines.map((l) => l.text),
+    concepts,
+  );
+  return { lines, tokenized };
 }
 
 /**
  * The build as a generator that yields after each small unit of work (a section, a block of
  * tokens), so that one implementation serves the synchronous and the sliced builder.
  */
-export function* indexSteps(knowledge: Knowledge): Generator<void, UncalibratedIndex> {
+export function* indexSteps(
+  knowledge: Knowledge,
+  reuse?: SectionAnalyses,
+): Generator<void, UncalibratedIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
   const tokenIds = new Map<string, number>();
   const idOf = (token: string): number => {
@@ -117,23 +154,9 @@ export function* indexSteps(knowledge: Knowledge): Generator<void, UncalibratedI
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
-    // Every line of the section is tokenised in one batch: one segmenter call per section.
-    const lines: { text: string; kind: 'title' | 'question' | 'keyword' | 'body' }[] = [];
-    for (const lang of SECTION_LANGS) {
-      const text = section.text[lang];
-      lines.push({ text: normalizeText(text.title), kind: 'title' });
-      for (const q of text.questions) lines.push({ text: normalizeText(q), kind: 'question' });
-      for (const k of text.keywords) lines.push({ text: normalizeText(k), kind: 'keyword' });
-      lines.push({
-        text: normalizeText(stripMarkdown(text.body), { maxChars: Infinity }),
-        kind: 'body',
-      });
-    }
+    const { lines, tokenized } = reuse?.get(section) ?? analyseSection(section, concepts);
+    reuse?.set(section, { lines, tokenized });
     for (const line of lines) addWords(line.text);
-    const tokenized = tokenizeMany(
-      lines.map((l) => l.text),
-      concepts,
-    );
     // Per token: how many questions use it; title and keyword words count as `titleUses`.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();

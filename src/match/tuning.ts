@@ -133,7 +133,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
   calibration: {
     folds: 5,
     maxRounds: 10,
-    maxProbes: 400,
+    maxProbes: 250,
     declinePerSection: 3,
     outOfScopeShare: 0.2,
     maxConfusable: 50,

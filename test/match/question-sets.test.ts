@@ -48,7 +48,7 @@ const GATES: Record<string, QuestionSet> = {
   'one wording per section': {
     knowledge: path.join(fixtures, 'one-wording'),
     questions: path.join(fixtures, 'one-wording.jsonl'),
-    floors: { answeredRight: 47, rejectedRight: 83, langRight: 100 },
+    floors: { answeredRight: 58, rejectedRight: 83, langRight: 100 },
   },
 };
 
@@ -62,12 +62,12 @@ const OUTSIDE: Record<string, QuestionSet> = {
   covidfaq: {
     knowledge: path.join(shared, 'kb/covidfaq/knowledge'),
     questions: path.join(shared, 'kb/covidfaq/questions.jsonl'),
-    floors: { answeredRight: 70, rejectedRight: 0, langRight: 100 },
+    floors: { answeredRight: 65, rejectedRight: 15, langRight: 100 },
   },
   'zh-afqmc': {
     knowledge: path.join(shared, 'kb/zh-afqmc/knowledge'),
     questions: path.join(shared, 'kb/zh-afqmc/questions.jsonl'),
-    floors: { answeredRight: 25, rejectedRight: 0, langRight: 99 },
+    floors: { answeredRight: 30, rejectedRight: 0, langRight: 99 },
   },
 };
 
