@@ -71,7 +71,9 @@ describe('partialWording', () => {
 
 describe('the calibrated index', () => {
   test('a three-section knowledge base keeps the default threshold, and an override wins', async () => {
-    const index = buildSearchIndex(await loadKnowledge(fixtureKnowledgeDir));
+    // The fixture's first three sections: too few to hold any out.
+    const fixture = await loadKnowledge(fixtureKnowledgeDir);
+    const index = buildSearchIndex({ ...fixture, sections: fixture.sections.slice(0, 3) });
     expect(index.calibration.source).toBe('fallback');
     expect(index.calibration.threshold).toBe(matchTuning.answer.threshold);
     const question = 'how do I brew green tea';
