@@ -7,6 +7,7 @@ import type { IndexedEntry, SearchIndex } from './search-index.js';
 import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
 import { matchTuning } from './tuning.js';
 import { correctTypos } from './typo.js';
+import { soundsLike } from './homophones.js';
 
 /** A section with the confidence that it answers the question, from 0 (no) to 1 (certainly). */
 export interface ScoredSection {
@@ -164,23 +165,40 @@ export function matchQuestion(
 }
 
 function queryTerms(index: SearchIndex, normalized: string, unknownShare: number): QueryTerm[] {
+  const tokens = tokenize(correctTypos(index.typos, normalized), index.concepts);
+  const ids = tokens.map((token) => index.tokenIds.get(token));
+  // A Chinese word read by its sound stands for its characters too: they are not unknown
+  // words of their own (段网 read as 断网 leaves no unknown 段).
+  const heard = new Set<string>();
+  tokens.forEach((token, i) => {
+    if (ids[i] !== undefined) return;
+    const id = homophoneId(index, token);
+    if (id === undefined) return;
+    ids[i] = id;
+    for (const char of token) heard.add(char);
+  });
   const seen = new Set<string>();
+  const seenIds = new Set<number>();
   const terms: QueryTerm[] = [];
-  for (const token of tokenize(correctTypos(index.typos, normalized), index.concepts)) {
-    if (seen.has(token)) continue;
+  tokens.forEach((token, i) => {
+    const id = ids[i];
+    if (id !== undefined ? seenIds.has(id) : seen.has(token) || heard.has(token)) return;
     seen.add(token);
-    const id = index.tokenIds.get(token);
-    const unknown =
-      index.unknownWeight *
-      unknownShare *
-      (isSingleHan(token) ? matchTuning.index.singleHanShare : 1);
-    terms.push(
-      id === undefined
-        ? { id: undefined, weight: unknown }
-        : { id, weight: index.weights[id] ?? 0 },
-    );
-  }
+    if (id !== undefined) {
+      seenIds.add(id);
+      terms.push({ id, weight: index.weights[id] ?? 0 });
+      return;
+    }
+    const share = isSingleHan(token) ? matchTuning.index.singleHanShare : 1;
+    terms.push({ id: undefined, weight: index.unknownWeight * unknownShare * share });
+  });
   return terms;
+}
+
+// A Chinese word the knowledge never uses, read as the knowledge word that sounds the same.
+function homophoneId(index: SearchIndex, token: string): number | undefined {
+  const word = soundsLike(index.homophones, token);
+  return word === undefined ? undefined : index.tokenIds.get(word);
 }
 
 interface Similarity {

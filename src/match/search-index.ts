@@ -2,6 +2,7 @@ import type { Knowledge, Section } from '../knowledge/types.js';
 import { SECTION_LANGS } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
+import { homophoneTable, type HomophoneTable } from './homophones.js';
 import { normalizeText } from './normalize.js';
 import {
   CONCEPT_PREFIX,
@@ -58,6 +59,8 @@ export interface SearchIndex {
   keywords: readonly (readonly KeywordEntry[])[];
   /** The knowledge's English words, for correcting misspelt ones. */
   typos: TypoVocabulary;
+  /** The knowledge's Chinese words by sound, for correcting pinyin-input slips. */
+  homophones: HomophoneTable;
   /** The threshold derived from this knowledge, and how it was found. */
   calibration: Calibration;
 }
@@ -235,6 +238,7 @@ export function* indexSteps(
     titles: entries.map((list) => list.filter((entry) => entry.isTitle)),
     keywords,
     typos: typoVocabulary(knownWords),
+    homophones: homophoneTable(tokenIds.keys(), synonymConcepts(knowledge.synonyms, concepts)),
   };
 }
 
@@ -247,6 +251,20 @@ export function tokenWeight(token: string, idf: number, maxIdf: number): number 
   if (token.startsWith(CONCEPT_PREFIX)) return Math.max(idf, maxIdf * tuning.conceptWeightFloor);
   if (isSingleHan(token)) return idf * tuning.singleHanShare;
   return idf;
+}
+
+// Each synonym term, normalised, with the concept token it stands for.
+function synonymConcepts(
+  groups: Knowledge['synonyms'],
+  concepts: ConceptFinder,
+): [string, string][] {
+  return groups.flatMap((group) =>
+    group.flatMap((term): [string, string][] => {
+      const normalized = normalizeText(term);
+      const [concept] = concepts.extract(normalized).concepts;
+      return concept === undefined ? [] : [[normalized, concept]];
+    }),
+  );
 }
 
 /** Reduces Markdown to its words, so that markup characters do not become tokens. */

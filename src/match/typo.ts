@@ -46,7 +46,7 @@ export function typoVocabulary(words: ReadonlySet<string>): TypoVocabulary {
  */
 export function correctTypos(vocabulary: TypoVocabulary, normalized: string): string {
   let corrections = 0;
-  return normalized.replace(LATIN_WORD, (word, at: number) => {
+  return joinSplitWords(vocabulary, normalized).replace(LATIN_WORD, (word, at: number) => {
     if (vocabulary.knownWords.has(word) || corrections >= typo.maxCorrections) return word;
     // Among equally close words, the one nearest in length; further off in length is another
     // word, not a typo of this one.
@@ -65,6 +65,38 @@ export function correctTypos(vocabulary: TypoVocabulary, normalized: string): st
     corrections++;
     return hit.item;
   });
+}
+
+const LATIN_RUN = /[a-z]+/gu;
+
+/**
+ * Joins two words the knowledge writes as one ("e sim" → "esim", "git hub" → "github"): a
+ * space typed inside a term is as common a slip as a wrong letter. Two words the knowledge
+ * uses apart stay apart (a lone letter is no word of its own).
+ */
+function joinSplitWords(vocabulary: TypoVocabulary, text: string): string {
+  if (!text.includes(' ')) return text;
+  const known = vocabulary.knownWords;
+  const runs = [...text.matchAll(LATIN_RUN)];
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i + 1 < runs.length; i++) {
+    const a = runs[i] as RegExpMatchArray;
+    const b = runs[i + 1] as RegExpMatchArray;
+    const [first, second] = [a[0], b[0]];
+    const end = (a.index ?? 0) + first.length;
+    if (
+      text[end] === ' ' &&
+      b.index === end + 1 &&
+      known.has(first + second) &&
+      !(first.length > 1 && known.has(first) && known.has(second))
+    ) {
+      out += text.slice(copied, end);
+      copied = end + 1;
+      i++;
+    }
+  }
+  return out + text.slice(copied);
 }
 
 const HAN_CHAR = /\p{Script=Han}/u;

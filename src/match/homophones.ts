@@ -1,0 +1,41 @@
+/**
+ * Chinese typed with a pinyin keyboard goes wrong by sound, not by shape: 自动段网 for 自动断网,
+ * 码蚁 for 蚂蚁. A Chinese word of the question that the knowledge never uses is replaced by
+ * the knowledge word that sounds the same (tones aside), when exactly one does.
+ */
+import { pinyin } from 'pinyin-pro';
+
+const HAN_WORD = /^\p{Script=Han}{2,}$/u;
+
+/** The knowledge's Chinese words by their toneless pinyin; words that share one are left out. */
+export type HomophoneTable = ReadonlyMap<string, string>;
+
+const sound = (word: string) => pinyin(word, { toneType: 'none', separator: '' });
+
+/**
+ * Builds the table from the index's Chinese words of two characters or more, and from the
+ * Chinese synonym terms, which stand for their concept token.
+ */
+export function homophoneTable(
+  tokens: Iterable<string>,
+  terms: Iterable<[term: string, concept: string]> = [],
+): HomophoneTable {
+  const table = new Map<string, string | null>();
+  const words: [string, string][] = [];
+  for (const token of tokens) if (HAN_WORD.test(token)) words.push([token, token]);
+  for (const [term, concept] of terms) if (HAN_WORD.test(term)) words.push([term, concept]);
+  for (const [word, token] of words) {
+    const key = sound(word);
+    // Two words that sound alike: a misspelling could mean either, so it means neither.
+    table.set(key, table.has(key) && table.get(key) !== token ? null : token);
+  }
+  const unique = new Map<string, string>();
+  for (const [key, word] of table) if (word !== null) unique.set(key, word);
+  return unique;
+}
+
+/** The knowledge word `token` is a homophone typo of, or undefined. */
+export function soundsLike(table: HomophoneTable, token: string): string | undefined {
+  if (table.size === 0 || !HAN_WORD.test(token)) return undefined;
+  return table.get(sound(token));
+}
