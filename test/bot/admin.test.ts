@@ -77,7 +77,7 @@ describe('/reload by an admin', () => {
     expect(reply).toContain(ESIM_FILE);
     expect(reply).toContain(reasons.missingLanguage('en'));
     expect(bot.store.current.version).toBe(1);
-    expect(logsWith(bot.logs, 'knowledge reload rejected')).toHaveLength(1);
+    expect(logsWith(bot.logs, 'knowledge reload rejected; previous version kept')).toHaveLength(1);
 
     // The English version still exists in the copy in use.
     await esimAnswer(bot);

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { Composer } from 'grammy';
-import { formatProblem } from '../../knowledge/errors.js';
+import { formatProblem, type KnowledgeProblem } from '../../knowledge/errors.js';
+import { reloadKnowledge } from '../../reload-knowledge.js';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps, BotSettings } from '../deps.js';
 import { repliesFor } from '../replies.js';
@@ -38,19 +40,24 @@ export function adminFeature(deps: BotDeps): Composer<BotContext> {
       await sendHtmlMessages(ctx, [replies.reloadRefused]);
       return;
     }
-    const outcome = await deps.store.reload();
+    const outcome = await reloadKnowledge(deps.store, deps.logger, { user: ctx.from?.id });
     if (outcome.ok) {
-      deps.logger.info(
-        { user: ctx.from?.id, ...outcome.diff, ms: outcome.ms, version: outcome.version },
-        'knowledge reloaded',
-      );
       await sendHtmlMessages(ctx, [replies.reloadOk(outcome)]);
     } else {
-      const errors = outcome.error.problems.map(formatProblem).join('\n');
-      deps.logger.warn({ user: ctx.from?.id, errors }, 'knowledge reload rejected');
+      const errors = problemsForChat(outcome.error.problems, deps.store.dir);
       await sendHtmlMessages(ctx, [replies.reloadFailed(errors.slice(0, 3500))]);
     }
   });
 
   return composer;
+}
+
+/**
+ * Knowledge problems as chat text: one line each, with the server's path to the knowledge folder
+ * written as KNOWLEDGE_DIR, since a chat (a group even) is no place for the server's layout.
+ */
+export function problemsForChat(problems: readonly KnowledgeProblem[], dir: string): string {
+  const text = problems.map(formatProblem).join('\n');
+  const paths = [path.resolve(dir), dir].filter((p) => p.length > 1);
+  return paths.reduce((out, p) => out.split(p).join('KNOWLEDGE_DIR'), text);
 }

@@ -5,7 +5,7 @@ import { userLang, type BotContext } from '../context.js';
 import { nowOf, type BotDeps } from '../deps.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
-import { isAdmin } from './admin.js';
+import { isAdmin, problemsForChat } from './admin.js';
 
 /** How long an upload waits for /confirm. */
 export const UPLOAD_TTL_MS = 15 * 60_000;
@@ -170,8 +170,11 @@ async function reportInvalid(
   name: string,
   problems: readonly KnowledgeProblem[],
 ): Promise<void> {
-  const errors = problems.map(formatProblem).join('\n');
-  deps.logger.warn({ update: ctx.update.update_id, file: name, errors }, 'upload rejected');
+  const errors = problemsForChat(problems, deps.store.dir);
+  deps.logger.warn(
+    { update: ctx.update.update_id, file: name, errors: problems.map(formatProblem).join('\n') },
+    'upload rejected',
+  );
   await sendHtmlMessages(ctx, [
     repliesFor(userLang(ctx)).uploadInvalid(name, errors.slice(0, MAX_ERROR_CHARS)),
   ]);
