@@ -1,16 +1,21 @@
-import { Api, GrammyError, HttpError } from 'grammy';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import { BotError } from 'grammy';
 import type { Config } from './config.js';
+import type { BotContext } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { registerCommands } from './bot/commands.js';
+import { optionalCall, probeBotApi, type RetryOptions } from './bot/connect.js';
 import type { BotDeps, BotSettings } from './bot/deps.js';
-import { createWebhookServer } from './bot/webhook-server.js';
-import type { FeedbackStore } from './feedback/feedback-store.js';
+import type { RunningBot } from './bot/running-bot.js';
+import { startPolling } from './bot/start-polling.js';
+import { startWebhook } from './bot/start-webhook.js';
+import { ANSWERED_IDS_KEPT_MS, type DeliveryStore } from './delivery/delivery-store.js';
+import { UpdateDispatcher } from './delivery/update-dispatcher.js';
 import { scheduleRetention } from './feedback/retention.js';
 import { SqliteFeedbackStore } from './feedback/sqlite-feedback-store.js';
-import { formatProblem } from './knowledge/errors.js';
-import type { KnowledgeStore } from './knowledge/store.js';
 import type { Logger } from './logger.js';
+
+export { StartupError } from './bot/connect.js';
+export type { RunningBot } from './bot/running-bot.js';
 
 /** The update kinds the bot handles; everything else Telegram need not send. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
@@ -48,7 +53,7 @@ export function feedbackSettings(config: Config): FeedbackSettings {
 export function openFeedback(
   settings: FeedbackSettings,
   logger: Logger,
-): { feedback: FeedbackStore; close: () => Promise<void> } {
+): { feedback: SqliteFeedbackStore; close: () => Promise<void> } {
   const feedback = SqliteFeedbackStore.open(settings.dataDir);
   logger.info(
     { file: feedback.file, retentionDays: settings.retentionDays },
@@ -65,146 +70,76 @@ export function openFeedback(
   };
 }
 
-/** A clear reason for a start-up failure, for the one line printed before exiting. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-/** A running bot: `stop` finishes every accepted update, then returns. */
-export interface RunningBot {
-  stop(): Promise<void>;
-  /** Settles when the bot stops by itself (a fatal error such as a polling conflict). */
-  stopped: Promise<void>;
-}
-
-/** Reloads the knowledge and logs the outcome; used by SIGHUP. */
-export async function reloadAndLog(store: KnowledgeStore, logger: Logger): Promise<void> {
-  const outcome = await store.reload();
-  if (outcome.ok)
-    logger.info(
-      { ...outcome.diff, ms: outcome.ms, version: outcome.version },
-      'knowledge reloaded',
-    );
-  else
-    logger.warn(
-      { errors: outcome.error.problems.map(formatProblem) },
-      'knowledge reload rejected; previous version kept',
-    );
+/** What a running bot needs besides the bot's own dependencies. */
+export interface StartOptions {
+  token: string;
+  /** The inbox and the answered ids. */
+  delivery: DeliveryStore;
 }
 
 /**
- * Connects to Telegram and starts receiving updates by long polling or webhook, as configured.
+ * Connects to Telegram (retrying transient failures), registers the menus (optional), and
+ * starts receiving updates by long polling or webhook, through the durable inbox.
  */
-export async function startBot(config: Config, deps: BotDeps, token: string): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  deps: BotDeps,
+  options: StartOptions,
+): Promise<RunningBot> {
   const { logger } = deps;
-  // The newest update handled, to confirm to Telegram after stopping: the runner does not, and
-  // an unconfirmed update would be answered again after a restart.
-  let lastUpdateId: number | undefined;
-  const bot = createBot(token, deps, {
-    ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
-    onUpdateHandled: (id) => (lastUpdateId = Math.max(lastUpdateId ?? id, id)),
+  const apiRoot = config.BOT_API_ROOT;
+  const retry: RetryOptions = { logger, budgetMs: config.STARTUP_RETRY_SECONDS * 1000 };
+  const botInfo = await probeBotApi(options.token, apiRoot, retry);
+
+  const bot = createBot(options.token, deps, {
+    ...(apiRoot ? { apiRoot } : {}),
+    botInfo,
+    stopping: () => dispatcher.stopSignal,
+    cutoff: () => dispatcher.cutoffSignal,
   });
-  try {
-    // One plain getMe: bot.init() and the auto-retry transformer on bot.api both retry network
-    // errors without end, which would leave a bot that cannot reach the Bot API hanging
-    // silently instead of exiting with the reason.
-    const probe = new Api(token, {
-      ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
-      timeoutSeconds: 30,
-    });
-    bot.botInfo = await probe.getMe();
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 401) {
-      throw new StartupError(
-        'Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather',
-      );
-    }
-    if (error instanceof HttpError)
-      throw new StartupError(`Cannot reach the Bot API: ${String(error.error)}`);
-    throw error;
-  }
-  await registerCommands(bot.api, deps.settings.adminIds, logger);
+  const dispatcher = new UpdateDispatcher({
+    store: options.delivery,
+    handle: async (update) => {
+      await bot.handleUpdate(update as never);
+    },
+    onError: async (error, update) => {
+      if (error instanceof BotError) await bot.errorHandler(error as BotError<BotContext>);
+      else logger.error({ update: update.update_id, err: error }, 'update failed');
+    },
+    logger,
+    maxConcurrent: config.MAX_CONCURRENT_UPDATES,
+  });
+  await optionalCall(
+    'setMyCommands',
+    () => registerCommands(bot.api, deps.settings.adminIds, logger),
+    retry,
+  );
+  const forgotten = await options.delivery.forgetAnsweredBefore(
+    new Date(Date.now() - ANSWERED_IDS_KEPT_MS),
+  );
+  logger.debug({ forgotten }, 'old answered update ids forgotten');
+  const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  logger.info({ bot: botInfo.username }, 'connected to the Bot API');
 
   if (config.MODE === 'webhook') {
-    const url = new URL(config.WEBHOOK_URL ?? '');
-    const server = createWebhookServer(bot, {
-      path: url.pathname,
-      secretToken: config.WEBHOOK_SECRET ?? '',
+    return startWebhook({
+      config,
+      api: bot.api,
+      allowedUpdates: ALLOWED_UPDATES,
+      dispatcher,
       logger,
+      retry,
+      shutdownTimeoutMs,
       health: () => ({ knowledgeVersion: deps.store.current.version }),
     });
-    const port = await server.listen(config.PORT, config.HOST);
-    await bot.api.setWebhook(url.href, {
-      secret_token: config.WEBHOOK_SECRET ?? '',
-      allowed_updates: ALLOWED_UPDATES,
-    });
-    logger.info(
-      { bot: bot.botInfo.username, port, path: url.pathname },
-      'webhook server listening',
-    );
-    let resolveStopped: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-    return {
-      stopped,
-      stop: async () => {
-        await server.close();
-        resolveStopped();
-      },
-    };
   }
-
-  await bot.api.deleteWebhook();
-  await checkNoOtherPoller(bot.api);
-  const runner: RunnerHandle = run(bot, {
-    runner: {
-      fetch: { allowed_updates: ALLOWED_UPDATES },
-      silent: true,
-      maxRetryTime: 15 * 60_000,
-    },
+  return startPolling({
+    token: options.token,
+    apiRoot,
+    allowedUpdates: ALLOWED_UPDATES,
+    dispatcher,
+    logger,
+    retry,
+    shutdownTimeoutMs,
   });
-  logger.info({ bot: bot.botInfo.username }, 'polling for updates');
-  const stopped = (runner.task() ?? Promise.resolve()).catch((error: unknown) => {
-    if (error instanceof GrammyError && error.error_code === 409) {
-      throw new StartupError(
-        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
-      );
-    }
-    throw error;
-  });
-  return {
-    stopped,
-    stop: async () => {
-      if (runner.isRunning()) await runner.stop();
-      // The runner stops fetching but does not wait for the updates it has already handed to
-      // the bot: wait for them, so that an answer in progress is sent, then confirmed below.
-      await drain(runner, 60_000);
-      if (lastUpdateId !== undefined) {
-        await bot.api
-          .getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 })
-          .catch(() => undefined);
-      }
-    },
-  };
-}
-
-// Resolves once the runner handles no update any more, or after `timeoutMs`.
-async function drain(runner: RunnerHandle, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (runner.size() > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-// Asks for updates without confirming any: only another poller makes this fail, with 409.
-async function checkNoOtherPoller(api: Api): Promise<void> {
-  try {
-    await api.getUpdates({ limit: 1, timeout: 0 });
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 409) {
-      throw new StartupError(
-        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
-      );
-    }
-    throw error;
-  }
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { configSchema } from '../config.js';
+import { configShape } from '../config.js';
 import { FeedbackStoreError } from '../feedback/feedback-store.js';
 import { collectStats, collectUnanswered, STATS_PERIODS } from '../feedback/insights.js';
 import { renderMarkdownReport } from '../feedback/markdown-report.js';
@@ -42,7 +42,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 }
 
 // Only DATA_DIR: the report must not refuse to run because of a bot setting it never reads.
-const envSchema = z.object({ DATA_DIR: configSchema.shape.DATA_DIR });
+const envSchema = z.object({ DATA_DIR: configShape.DATA_DIR });
 
 /**
  * `npm run report [-- --days N]`: the unanswered questions of the last N days grouped by

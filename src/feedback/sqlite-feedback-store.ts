@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Lang } from '../knowledge/types.js';
+import { SqliteFile, type FileCheck } from '../sqlite-file.js';
 import {
   capQuestion,
   FeedbackStoreError,
@@ -19,7 +20,8 @@ import {
 /** The database file inside DATA_DIR. */
 export const FEEDBACK_FILE = 'feedback.sqlite';
 
-const SCHEMA_VERSION = 1;
+// 2: questions.delivered, 0 when Telegram refused the answer (the bot was blocked, say).
+const SCHEMA_VERSION = 2;
 
 // Times are milliseconds since the epoch: they compare and index as plain integers.
 const SCHEMA = `
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS questions (
   best_section TEXT,
   score REAL NOT NULL,
   answered INTEGER NOT NULL CHECK (answered IN (0, 1)),
-  chat_type TEXT NOT NULL
+  chat_type TEXT NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 1 CHECK (delivered IN (0, 1))
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 CREATE INDEX IF NOT EXISTS questions_unanswered ON questions (answered, at);
@@ -67,52 +70,67 @@ export interface SqliteOpenOptions {
  * microseconds, so the promises of the interface resolve at once.
  */
 export class SqliteFeedbackStore implements FeedbackStore {
-  private readonly insertQuestion: Database.Statement<
+  private insertQuestion!: Database.Statement<
     [number, string, Lang, string | null, number, number, string]
   >;
-  private readonly selectQuestion: Database.Statement<[number], QuestionRow>;
-  private readonly selectVote: Database.Statement<[number, string], { value: number }>;
-  private readonly upsertVote: Database.Statement<[number, string, string, number, number]>;
-  private readonly countQuestions: Database.Statement<
+  private selectQuestion!: Database.Statement<[number], QuestionRow>;
+  private selectVote!: Database.Statement<[number, string], { value: number }>;
+  private upsertVote!: Database.Statement<[number, string, string, number, number]>;
+  private countQuestions!: Database.Statement<
     [number],
     { questions: number; answered: number | null }
   >;
-  private readonly countBySection: Database.Statement<
-    [number],
-    { sectionId: string; count: number }
-  >;
-  private readonly countVotes: Database.Statement<
+  private countBySection!: Database.Statement<[number], { sectionId: string; count: number }>;
+  private countVotes!: Database.Statement<
     [number],
     { sectionId: string; up: number; down: number }
   >;
-  private readonly selectUnanswered: Database.Statement<
-    [number, number],
-    { text: string; at: number }
-  >;
-  private readonly deleteQuestions: Database.Statement<[number]>;
-  private readonly deleteVotes: Database.Statement<[number]>;
-  private readonly countAllVotes: Database.Statement<[], { n: number }>;
-  private readonly vote: (input: VoteInput) => VoteOutcome;
-  private readonly salt: string;
+  private selectUnanswered!: Database.Statement<[number, number], { text: string; at: number }>;
+  private deleteQuestions!: Database.Statement<[number]>;
+  private deleteVotes!: Database.Statement<[number]>;
+  private countAllVotes!: Database.Statement<[], { n: number }>;
+  private vote!: (input: VoteInput) => VoteOutcome;
+  private markUndelivered!: Database.Statement<[number]>;
+  private salt!: string;
 
-  private constructor(
-    private readonly db: Database.Database,
-    /** The database file, for logs and error messages. */
-    readonly file: string,
-  ) {
-    db.pragma('journal_mode = WAL');
+  private readonly database: SqliteFile;
+
+  private constructor(file: string, mustExist: boolean) {
+    this.database = new SqliteFile(file, { mustExist, onOpen: (db) => this.prepare(db) });
+  }
+
+  /** The database file, for logs and error messages. */
+  get file(): string {
+    return this.database.file;
+  }
+
+  private get db(): Database.Database {
+    return this.database.db;
+  }
+
+  /** Puts the file back from the open copy when it was deleted (see {@link SqliteFile}). */
+  ensureFile(): FileCheck {
+    return this.database.ensureFile();
+  }
+
+  // Runs on every open of the file: at start, and after the file was put back.
+  private prepare(db: Database.Database): void {
     db.pragma('foreign_keys = ON');
-    // Another process (the report, a second instance during a restart) may hold the lock briefly.
-    db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new FeedbackStoreError(
-        `${file} was written by a newer version of the bot (schema ${version}); update the bot`,
+        `${db.name} was written by a newer version of the bot (schema ${version}); update the bot`,
       );
     }
-    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.salt = this.loadSalt();
+    if (version < SCHEMA_VERSION) {
+      const columns = db.prepare('PRAGMA table_info(questions)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'delivered'))
+        db.exec('ALTER TABLE questions ADD COLUMN delivered INTEGER NOT NULL DEFAULT 1');
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    this.markUndelivered = db.prepare('UPDATE questions SET delivered = 0 WHERE id = ?');
+    this.salt = this.loadSalt(db);
 
     this.insertQuestion = db.prepare(
       'INSERT INTO questions (at, text, lang, best_section, score, answered, chat_type) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -124,11 +142,11 @@ export class SqliteFeedbackStore implements FeedbackStore {
        ON CONFLICT (question_id, voter) DO UPDATE SET value = excluded.value, at = excluded.at`,
     );
     this.countQuestions = db.prepare(
-      'SELECT COUNT(*) AS questions, SUM(answered) AS answered FROM questions WHERE at >= ?',
+      'SELECT COUNT(*) AS questions, SUM(answered) AS answered FROM questions WHERE at >= ? AND delivered = 1',
     );
     this.countBySection = db.prepare(
       `SELECT best_section AS sectionId, COUNT(*) AS count FROM questions
-       WHERE at >= ? AND answered = 1 AND best_section IS NOT NULL
+       WHERE at >= ? AND answered = 1 AND delivered = 1 AND best_section IS NOT NULL
        GROUP BY best_section ORDER BY count DESC, sectionId`,
     );
     this.countVotes = db.prepare(
@@ -136,7 +154,7 @@ export class SqliteFeedbackStore implements FeedbackStore {
        WHERE at >= ? GROUP BY section_id ORDER BY sectionId`,
     );
     this.selectUnanswered = db.prepare(
-      'SELECT text, at FROM questions WHERE answered = 0 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+      'SELECT text, at FROM questions WHERE answered = 0 AND delivered = 1 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
     );
     this.deleteQuestions = db.prepare('DELETE FROM questions WHERE at < ?');
     this.deleteVotes = db.prepare('DELETE FROM votes WHERE at < ?');
@@ -166,13 +184,9 @@ export class SqliteFeedbackStore implements FeedbackStore {
       throw new FeedbackStoreError(
         `No feedback database at ${file}: the bot creates it when it starts (check DATA_DIR)`,
       );
-    let db: Database.Database | undefined;
     try {
-      if (!options.mustExist) mkdirSync(dataDir, { recursive: true });
-      db = new Database(file, { fileMustExist: options.mustExist ?? false });
-      return new SqliteFeedbackStore(db, file);
+      return new SqliteFeedbackStore(file, options.mustExist ?? false);
     } catch (error) {
-      db?.close();
       if (error instanceof FeedbackStoreError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new FeedbackStoreError(`Cannot open the feedback database ${file}: ${reason}`);
@@ -190,6 +204,11 @@ export class SqliteFeedbackStore implements FeedbackStore {
       question.chatType,
     );
     return Promise.resolve(Number(info.lastInsertRowid));
+  }
+
+  markNotDelivered(questionId: number): Promise<void> {
+    this.markUndelivered.run(questionId);
+    return Promise.resolve();
   }
 
   recordVote(vote: VoteInput): Promise<VoteOutcome> {
@@ -225,20 +244,20 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 
   close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.database.close();
     return Promise.resolve();
   }
 
   // The salt lives in the database: a restart keeps one vote per user, and a copy of the votes
   // without this table cannot be matched to user ids.
-  private loadSalt(): string {
+  private loadSalt(db: Database.Database): string {
     // OR IGNORE: two processes opening a new file at once keep whichever salt came first.
-    this.db
-      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)")
-      .run(randomBytes(32).toString('base64url'));
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'voter_salt'").get() as
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)").run(
+      randomBytes(32).toString('base64url'),
+    );
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'voter_salt'").get() as
       { value: string } | undefined;
-    if (!row) throw new FeedbackStoreError(`${this.file} has no voter salt`);
+    if (!row) throw new FeedbackStoreError(`${db.name} has no voter salt`);
     return row.value;
   }
 }

@@ -4,7 +4,9 @@
  * children starting up). Cleanup kills the test's children and checks that the bot token never
  * appeared in anything they printed.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, describe, test, type TestContext } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
@@ -43,6 +45,8 @@ interface ProcessEnv {
 async function setUp(ctx: TestContext): Promise<ProcessEnv> {
   const fake = await FakeBotApi.start();
   const knowledgeDir = await copyKnowledge();
+  // Each test's bots keep their inbox and answered ids apart from the other tests' bots.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-data-'));
   const store = await KnowledgeStore.open(knowledgeDir);
   const children: BotProcess[] = [];
   ctx.onTestFinished(async () => {
@@ -50,6 +54,7 @@ async function setUp(ctx: TestContext): Promise<ProcessEnv> {
     await Promise.all(children.map((child) => child.exited));
     await fake.close();
     await rm(knowledgeDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     // The token, or its secret half, never appears in any output of any run.
     const output = children.map((child) => child.stdout + child.stderr).join('\n');
     if (output.includes(fake.token.split(':')[1] ?? fake.token)) {
@@ -60,6 +65,7 @@ async function setUp(ctx: TestContext): Promise<ProcessEnv> {
     BOT_TOKEN: fake.token,
     BOT_API_ROOT: fake.apiRoot,
     KNOWLEDGE_DIR: knowledgeDir,
+    DATA_DIR: dataDir,
     ADMIN_IDS: String(ADMIN_ID),
     LOG_LEVEL: 'info',
     ...extra,
@@ -269,12 +275,109 @@ describe.concurrent('start-up failures', TIMEOUT, () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
       });
     });
-    const bot = spawn(botEnv({ BOT_API_ROOT: `http://127.0.0.1:${port}` }));
+    const bot = spawn(
+      botEnv({ BOT_API_ROOT: `http://127.0.0.1:${port}`, STARTUP_RETRY_SECONDS: '2' }),
+    );
     expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
     expect(bot.stderr).toMatch(/Cannot reach the Bot API/);
+    // Retried with backoff first, each failure logged without the token.
+    expect(
+      bot.logs().filter((l) => l.msg === 'Bot API call failed at start-up; retrying').length,
+    ).toBeGreaterThanOrEqual(1);
     // The HTTP client quotes the request URL, token included: it must arrive masked.
     expect(bot.stderr).toContain('/bot[redacted]/');
     expect(bot.stderr).not.toContain(fake.token);
+  });
+});
+
+// The lines a failed start printed that are not JSON log lines: the reason, and nothing else.
+function plainLines(bot: BotProcess): string[] {
+  return bot.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+    });
+  });
+}
+
+describe.concurrent('start-up that survives', TIMEOUT, () => {
+  test('a Bot API without setMyCommands: menus skipped with a warning, questions answered', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, startPolling } = await setUp(ctx);
+    fake.failWhen((method) =>
+      method === 'setMyCommands'
+        ? { kind: 'error', code: 404, description: 'Not Found: method not found' }
+        : undefined,
+    );
+    const bot = await startPolling();
+    expect(
+      bot.logs().filter((l) => l.msg === 'optional start-up call failed; skipped'),
+    ).toHaveLength(1);
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+  });
+
+  test('one 500 on getMe, one 500 on deleteWebhook and a 400 on setMyCommands are survived', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, startPolling } = await setUp(ctx);
+    fake.failNext('getMe', { kind: 'error', code: 500, description: 'Internal Server Error' });
+    fake.failNext('deleteWebhook', {
+      kind: 'error',
+      code: 500,
+      description: 'Internal Server Error',
+    });
+    fake.failNext('setMyCommands', { kind: 'error', code: 400, description: 'Bad Request: oops' });
+    const bot = await startPolling();
+    expect(fake.callsOf('getMe').map((c) => c.state)).toEqual(['error', 'ok']);
+    expect(fake.callsOf('deleteWebhook').map((c) => c.state)).toEqual(['error', 'ok']);
+    const retried = bot.logs().filter((l) => l.msg === 'Bot API call failed at start-up; retrying');
+    expect(retried.map((l) => l.call)).toEqual(['getMe', 'deleteWebhook']);
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+    expect(bot.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('a port in use is one line naming PORT', async (ctx) => {
+    const { expect } = ctx;
+    const { botEnv, spawn } = await setUp(ctx);
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    ctx.onTestFinished(() => void taken.close());
+    const bot = spawn(
+      botEnv({
+        MODE: 'webhook',
+        WEBHOOK_URL: 'https://bot.example.com/hook',
+        WEBHOOK_SECRET: 'process_test_secret_0123456789',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      }),
+    );
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(plainLines(bot)).toEqual([
+      `PORT ${port} is already in use on HOST 127.0.0.1: stop the other program or choose another PORT`,
+    ]);
+  });
+
+  test('an unresolvable HOST is one line naming HOST', async (ctx) => {
+    const { expect } = ctx;
+    const { botEnv, spawn } = await setUp(ctx);
+    const bot = spawn(
+      botEnv({
+        MODE: 'webhook',
+        WEBHOOK_URL: 'https://bot.example.com/hook',
+        WEBHOOK_SECRET: 'process_test_secret_0123456789',
+        HOST: 'no-such-host.invalid',
+        PORT: String(await freePort()),
+      }),
+    );
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(plainLines(bot)).toEqual([
+      'HOST no-such-host.invalid cannot be resolved: set HOST to an address of this machine',
+    ]);
   });
 });
 

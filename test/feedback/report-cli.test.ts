@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { configSchema } from '../../src/config.js';
+import { configShape } from '../../src/config.js';
 import type { QuestionRecord } from '../../src/feedback/feedback-store.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
@@ -18,7 +18,7 @@ interface Run {
 /** `npm run --silent report -- …args` from the repository root, with only DATA_DIR set. */
 function report(args: readonly string[], dataDir: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configSchema.shape)) delete env[key];
+  for (const key of Object.keys(configShape)) delete env[key];
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'report', '--', ...args], {
       cwd: REPO_ROOT,
