@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     const knowledge = await loadKnowledge(dir);
     buildSearchIndex(knowledge);
     const questions = knowledge.sections.reduce(
-      (sum, s) => sum + s.text['zh-Hans'].questions.length + s.text.en.questions.length,
+      (sum, s) => sum + s.langs.reduce((n, lang) => n + (s.text[lang]?.questions.length ?? 0), 0),
       0,
     );
     console.log(

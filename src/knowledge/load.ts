@@ -3,7 +3,14 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
-import { parseSection } from './parse-section.js';
+import {
+  bilingualLanguages,
+  KNOWLEDGE_CONFIG_FILE,
+  knowledgeConfigSchema,
+  languagesOf,
+  type KnowledgeLanguages,
+} from './languages.js';
+import { parseSection, type RelatedRef } from './parse-section.js';
 import { synonymsSchema } from './schema.js';
 import type { Knowledge, Section } from './types.js';
 
@@ -32,7 +39,10 @@ export function knowledgeFileNames(names: readonly string[]): string[] {
     .sort()
     .filter((name) => isSectionFileName(name))
     .slice(0, knowledgeLimits.maxFiles);
-  return names.includes(SYNONYMS_FILE) ? [...sections, SYNONYMS_FILE] : sections;
+  return [
+    ...sections,
+    ...[SYNONYMS_FILE, KNOWLEDGE_CONFIG_FILE].filter((name) => names.includes(name)),
+  ];
 }
 
 /**
@@ -41,7 +51,7 @@ export function knowledgeFileNames(names: readonly string[]): string[] {
  * would skip.
  */
 export function isKnowledgeFileName(name: string): boolean {
-  if (name === SYNONYMS_FILE) return true;
+  if (name === SYNONYMS_FILE || name === KNOWLEDGE_CONFIG_FILE) return true;
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(name) && isSectionFileName(name);
 }
 
@@ -136,6 +146,18 @@ function* validationSteps(
   const sections: Section[] = [];
   const fileOfId = new Map<string, string>();
   const sectionNames = names.filter(isSectionFileName);
+  const relatedRefs = new Map<Section, RelatedRef[]>();
+
+  let languages = bilingualLanguages;
+  const configFile = byName.get(KNOWLEDGE_CONFIG_FILE);
+  if (configFile && 'problem' in configFile) {
+    problems.push(configFile.problem);
+  } else if (configFile) {
+    const parsed = parseKnowledgeConfig(configFile.text);
+    if (parsed.ok) languages = parsed.languages;
+    // The sections are still checked against the default languages, so one run lists more.
+    else problems.push(...parsed.problems);
+  }
 
   for (const name of sectionNames) {
     yield;
@@ -145,7 +167,7 @@ function* validationSteps(
       problems.push(file.problem);
       continue;
     }
-    const parsed = parseSection(name, file.text);
+    const parsed = parseSection(name, file.text, languages);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -161,8 +183,10 @@ function* validationSteps(
     }
     fileOfId.set(parsed.section.id, name);
     sections.push(parsed.section);
+    relatedRefs.set(parsed.section, parsed.relatedRefs);
   }
   if (sectionNames.length === 0) problems.push({ file: folder, reason: reasons.noSections });
+  problems.push(...relatedProblems(relatedRefs, fileOfId));
 
   let synonyms: string[][] = [];
   const synonymsFile = byName.get(SYNONYMS_FILE);
@@ -175,7 +199,71 @@ function* validationSteps(
   }
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, knowledge: { sections, synonyms } };
+  return { ok: true, knowledge: { sections, synonyms, languages } };
+}
+
+// A follow-up must name a section that exists (a typo would show a dead button) and not the
+// section itself.
+function relatedProblems(
+  refs: ReadonlyMap<Section, readonly RelatedRef[]>,
+  fileOfId: ReadonlyMap<string, string>,
+): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  for (const [section, list] of refs) {
+    for (const ref of list) {
+      const reason =
+        ref.id === section.id
+          ? reasons.relatedSelf
+          : fileOfId.has(ref.id)
+            ? undefined
+            : reasons.unknownRelated(ref.id);
+      if (reason === undefined) continue;
+      const problem: KnowledgeProblem = { file: section.file, section: section.id, reason };
+      if (ref.line !== undefined) problem.line = ref.line;
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/** Parses the text of `knowledge.yaml`. Pure, for the loader and for checking an upload. */
+export function parseKnowledgeConfig(
+  text: string,
+): { ok: true; languages: KnowledgeLanguages } | { ok: false; problems: KnowledgeProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        line: lineCounter.linePos(e.pos[0]).line,
+        file: KNOWLEDGE_CONFIG_FILE,
+        reason: reasons.configYaml(e.message.split('\n')[0] ?? e.code),
+      })),
+    };
+  }
+  const parsed = knowledgeConfigSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const node = doc.getIn(issue.path as (string | number)[], true) as
+          { range?: [number, number] } | undefined;
+        const problem: KnowledgeProblem = {
+          file: KNOWLEDGE_CONFIG_FILE,
+          reason: reasons.schema(
+            issue.path.join('.'),
+            issue.code === 'unrecognized_keys'
+              ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+              : issue.message,
+          ),
+        };
+        if (node?.range) problem.line = lineCounter.linePos(node.range[0]).line;
+        return problem;
+      }),
+    };
+  }
+  return { ok: true, languages: languagesOf(parsed.data) };
 }
 
 /**

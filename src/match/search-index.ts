@@ -1,6 +1,5 @@
 import Fuse from 'fuse.js';
 import type { Knowledge, Section } from '../knowledge/types.js';
-import { SECTION_LANGS } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { normalizeText } from './normalize.js';
 import {
@@ -107,8 +106,9 @@ function* indexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
     yield;
     // Every line of the section is tokenised in one batch: one segmenter call per section.
     const lines: { text: string; kind: 'title' | 'question' | 'keyword' | 'body' }[] = [];
-    for (const lang of SECTION_LANGS) {
+    for (const lang of section.langs) {
       const text = section.text[lang];
+      if (!text) continue;
       lines.push({ text: normalizeText(text.title), kind: 'title' });
       for (const q of text.questions) lines.push({ text: normalizeText(q), kind: 'question' });
       for (const k of text.keywords) lines.push({ text: normalizeText(k), kind: 'keyword' });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { matchDefaults, matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { sectionText } from '../../src/match/localize.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { shippedKnowledgeDir } from '../knowledge/section-files.js';
 
@@ -186,7 +187,7 @@ describe('over every title and alternate question of the shipped knowledge', () 
     const misses: string[] = [];
     for (const section of index.sections) {
       for (const lang of ['zh-Hans', 'en'] as const) {
-        const text = section.text[lang];
+        const text = sectionText(section, lang);
         for (const question of [text.title, ...text.questions]) {
           const result = ask(question);
           expectWellFormed(result);
