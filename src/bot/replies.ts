@@ -10,6 +10,10 @@ export interface Replies {
   noAnswer: string;
   noAnswerInGroup: string;
   related: string;
+  /** A follow-up button under an answer: the related section's title. */
+  seeAlsoButton: (title: string) => string;
+  /** The line before a section shown in another language than the asker's. */
+  otherLanguage: (lang: string) => string;
   topics: string;
   welcome: (name: string) => string;
   help: (botUsername: string) => string;
@@ -64,6 +68,15 @@ export interface ReloadSummary {
   ms: number;
 }
 
+/** A language tag's name in the reader's language ("zh-Hans" → "Simplified Chinese"). */
+function languageName(tag: string, readerLang: string): string {
+  try {
+    return new Intl.DisplayNames([readerLang], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
 const list = (ids: string[]) =>
   ids.length === 0 ? '—' : ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ');
 
@@ -84,6 +97,9 @@ const zh: Replies = {
   noAnswer: '抱歉，这个问题我还没有可靠的答案。下面是我能回答的话题，点一个看看：',
   noAnswerInGroup: '抱歉，这个问题我还没有可靠的答案。私聊我发送 /topics 可以看到我能回答的话题。',
   related: '相关话题：',
+  seeAlsoButton: (title) => `↪ 另见：${title}`,
+  otherLanguage: (lang) =>
+    `<i>这个回答还没有中文版，下面是${escapeHtml(languageName(lang, 'zh-Hans'))}版本。</i>`,
   topics: '我能回答这些话题，点一个查看：',
   welcome: (name) =>
     `你好，${escapeHtml(name)}！我回答关于 SIM 卡、eSIM、自动断网和流量上限的问题。直接发问题给我就行，比如“eSIM 能自动断网吗？”。发送 /topics 查看全部话题。`,
@@ -188,6 +204,9 @@ const en: Replies = {
   noAnswerInGroup:
     "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
   related: 'Related topics:',
+  seeAlsoButton: (title) => `↪ See also: ${title}`,
+  otherLanguage: (lang) =>
+    `<i>This answer is not written in English yet; here it is in ${escapeHtml(languageName(lang, 'en'))}.</i>`,
   topics: 'These are the topics I can answer; tap one:',
   welcome: (name) =>
     `Hi ${escapeHtml(name)}! I answer questions about SIM cards, eSIM, automatic network cut-off and data limits. Just send me a question, such as “Can an eSIM cut off the network automatically?”. Send /topics for the full list.`,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { KnowledgeError } from '../knowledge/errors.js';
 import { loadKnowledge } from '../knowledge/load.js';
+import { relatedCycles } from '../knowledge/related.js';
 import { buildSearchIndex } from '../match/search-index.js';
 
 /**
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
     console.log(
       `✔ ${dir}: ${knowledge.sections.length} sections, ${questions} alternate questions, ${knowledge.synonyms.length} synonym groups (${Math.round(performance.now() - started)} ms)`,
     );
+    // Information only: follow-ups that lead back to where the reader started.
+    for (const cycle of relatedCycles(knowledge))
+      console.log(`ℹ related: ${cycle.join(', ')} lead back to each other (not an error)`);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     console.error(
