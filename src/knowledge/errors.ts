@@ -40,7 +40,7 @@ export const reasons = {
     `questions.${lang} has no "## ${lang}: <title>" block to answer with: add one or remove the list`,
   noBlocks: 'the section has no "## <lang>: <title>" block: add one per language it is written in',
   unknownRelated: (id: string) =>
-    `related: no section has the id "${id}" (an id is the one in its front matter, or its file name without the number)`,
+    `related: no section has the id or file name "${id}" (a section's id is the one in its front matter, else its file name without the number)`,
   relatedSelf: 'related: a section cannot be its own follow-up',
   configYaml: (detail: string) => `not valid YAML: ${detail}`,
   duplicateLanguage: (lang: string) => `the language "${lang}" has two "## ${lang}: …" blocks`,

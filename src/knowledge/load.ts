@@ -8,6 +8,7 @@ import {
   KNOWLEDGE_CONFIG_FILE,
   knowledgeConfigSchema,
   languagesOf,
+  normalizeLanguageTag,
   type KnowledgeLanguages,
 } from './languages.js';
 import { parseSection, type RelatedRef } from './parse-section.js';
@@ -155,8 +156,13 @@ function* validationSteps(
   } else if (configFile) {
     const parsed = parseKnowledgeConfig(configFile.text);
     if (parsed.ok) languages = parsed.languages;
-    // The sections are still checked against the default languages, so one run lists more.
-    else problems.push(...parsed.problems);
+    else {
+      problems.push(...parsed.problems);
+      // The sections are still checked, against the languages the broken file does list, so
+      // that one run reports every problem without a cascade of false ones.
+      if (parsed.listed.length > 0)
+        languages = { declared: parsed.listed, fallback: parsed.listed[0] ?? '', complete: false };
+    }
   }
 
   for (const name of sectionNames) {
@@ -186,7 +192,8 @@ function* validationSteps(
     relatedRefs.set(parsed.section, parsed.relatedRefs);
   }
   if (sectionNames.length === 0) problems.push({ file: folder, reason: reasons.noSections });
-  problems.push(...relatedProblems(relatedRefs, fileOfId));
+  const idOfFile = new Map([...fileOfId].map(([id, file]) => [file, id]));
+  problems.push(...resolveRelated(sections, relatedRefs, fileOfId, idOfFile));
 
   let synonyms: string[][] = [];
   const synonymsFile = byName.get(SYNONYMS_FILE);
@@ -202,39 +209,56 @@ function* validationSteps(
   return { ok: true, knowledge: { sections, synonyms, languages } };
 }
 
-// A follow-up must name a section that exists (a typo would show a dead button) and not the
-// section itself.
-function relatedProblems(
+// A follow-up names a section by id, or by file name ("02-外卖.md", with or without ".md"), so
+// that sections whose ids are derived from non-Latin names can be linked by what the editor
+// sees. It must exist (a typo would show a dead button) and not be the section itself.
+// Resolved ids replace the references in place.
+function resolveRelated(
+  sections: Section[],
   refs: ReadonlyMap<Section, readonly RelatedRef[]>,
   fileOfId: ReadonlyMap<string, string>,
+  idOfFile: ReadonlyMap<string, string>,
 ): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [];
-  for (const [section, list] of refs) {
+  sections.forEach((section, i) => {
+    const list = refs.get(section) ?? [];
+    if (list.length === 0) return;
+    const resolved: string[] = [];
     for (const ref of list) {
+      const id = fileOfId.has(ref.id)
+        ? ref.id
+        : (idOfFile.get(ref.id) ?? idOfFile.get(`${ref.id}.md`));
       const reason =
-        ref.id === section.id
-          ? reasons.relatedSelf
-          : fileOfId.has(ref.id)
-            ? undefined
-            : reasons.unknownRelated(ref.id);
-      if (reason === undefined) continue;
+        id === undefined
+          ? reasons.unknownRelated(ref.id)
+          : id === section.id
+            ? reasons.relatedSelf
+            : undefined;
+      if (reason === undefined) {
+        if (id !== undefined && !resolved.includes(id)) resolved.push(id);
+        continue;
+      }
       const problem: KnowledgeProblem = { file: section.file, section: section.id, reason };
       if (ref.line !== undefined) problem.line = ref.line;
       problems.push(problem);
     }
-  }
+    sections[i] = { ...section, related: resolved };
+  });
   return problems;
 }
 
 /** Parses the text of `knowledge.yaml`. Pure, for the loader and for checking an upload. */
 export function parseKnowledgeConfig(
   text: string,
-): { ok: true; languages: KnowledgeLanguages } | { ok: false; problems: KnowledgeProblem[] } {
+):
+  | { ok: true; languages: KnowledgeLanguages }
+  | { ok: false; problems: KnowledgeProblem[]; listed: string[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
+      listed: [],
       problems: doc.errors.map((e) => ({
         line: lineCounter.linePos(e.pos[0]).line,
         file: KNOWLEDGE_CONFIG_FILE,
@@ -242,12 +266,26 @@ export function parseKnowledgeConfig(
       })),
     };
   }
-  const parsed = knowledgeConfigSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = knowledgeConfigSchema.safeParse(raw);
   if (!parsed.success) {
+    const rawList: unknown =
+      raw && typeof raw === 'object' && 'languages' in raw ? raw.languages : undefined;
+    const listed = Array.isArray(rawList)
+      ? rawList.flatMap((tag) => {
+          const canonical = typeof tag === 'string' ? normalizeLanguageTag(tag) : undefined;
+          return canonical === undefined ? [] : [canonical];
+        })
+      : [];
     return {
       ok: false,
+      listed,
       problems: parsed.error.issues.map((issue) => {
-        const node = doc.getIn(issue.path as (string | number)[], true) as
+        // An unknown key is reported on its parent; point at the key itself.
+        const keyPath =
+          issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+        const node = (doc.getIn(keyPath as (string | number)[], true) ??
+          doc.getIn(issue.path as (string | number)[], true)) as
           { range?: [number, number] } | undefined;
         const problem: KnowledgeProblem = {
           file: KNOWLEDGE_CONFIG_FILE,
