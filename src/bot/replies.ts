@@ -51,6 +51,45 @@ export interface Replies {
   uploadNothingPending: string;
   uploadCancelled: (name: string) => string;
   uploadInstalled: (name: string, backup: string | undefined) => string;
+  /** After 👎: which topic would have answered the question. */
+  pickAnother: string;
+  noneOfTheseButton: string;
+  noneOfTheseThanks: string;
+  suggestionsHeader: (wordings: number, groups: number, days: number) => string;
+  suggestionsEmpty: (days: number) => string;
+  suggestionItem: (item: SuggestionLine) => string;
+  addWordingButton: string;
+  chooseSectionButton: string;
+  dismissButton: string;
+  chooseSection: (example: string) => string;
+  suggestionGone: string;
+  suggestionDismissed: (example: string) => string;
+  wordingAdded: (summary: WordingAddedSummary) => string;
+  wordingPresent: (example: string, file: string) => string;
+  wordingFailed: (file: string, errors: string) => string;
+}
+
+/** One item of /suggestions as the reply shows it. */
+export interface SuggestionLine {
+  kind: 'wording' | 'unanswered';
+  example: string;
+  count: number;
+  /** The candidate section, with its title; undefined when nothing is near. */
+  sectionId: string | undefined;
+  title: string | undefined;
+}
+
+/** What the reply to ➕ reports: where the wording went and what the reload then did. */
+export interface WordingAddedSummary {
+  example: string;
+  file: string;
+  list: string;
+  questions: number;
+  backup: string | undefined;
+  changed: string[];
+  /** How the same question is answered now: the section and score, or undefined if not. */
+  nowAnswered: { sectionId: string; score: number } | undefined;
+  expected: string;
 }
 
 /** What the reply to a valid upload reports: the knowledge it would make. */
@@ -196,6 +235,38 @@ const zh: Replies = {
   uploadInstalled: (name, backup) =>
     `已写入 ${escapeHtml(name)}。` +
     (backup ? `原来的版本保存在 <code>${escapeHtml(backup)}</code>。` : ''),
+  pickAnother: '抱歉没答好。哪个话题能回答你的问题？点一个，下次我会记住：',
+  noneOfTheseButton: '✖ 都不是',
+  noneOfTheseThanks: '谢谢，我们会补充这个问题的答案。',
+  suggestionsHeader: (w, g, days) =>
+    `<b>最近 ${days} 天的建议</b>：${w} 个用户选出的说法，${g} 组没有答案的问题。`,
+  suggestionsEmpty: (days) => `最近 ${days} 天没有待处理的建议。`,
+  suggestionItem: (item) =>
+    `${item.kind === 'wording' ? '💡 用户选出的说法' : '❓ 没有答案'} ×${item.count}：${quote(item.example)}\n→ ` +
+    (item.sectionId === undefined
+      ? '没有相近的话题'
+      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
+  addWordingButton: '➕ 加为问法',
+  chooseSectionButton: '↪ 换个话题',
+  dismissButton: '🗑 忽略',
+  chooseSection: (example) => `“${quote(example)}”应该加到哪个话题？`,
+  suggestionGone: '这条建议已经处理过或已过时。请重新发送 /suggestions。',
+  suggestionDismissed: (example) => `🗑 已忽略：${quote(example)}（以后不再列出）`,
+  wordingAdded: (s) =>
+    [
+      `✅ 已把“${quote(s.example)}”加到 <code>${escapeHtml(s.file)}</code> 的 <code>${escapeHtml(s.list)}</code>（现在 ${s.questions} 个问法）。`,
+      s.backup ? `原来的版本保存在 <code>${escapeHtml(s.backup)}</code>。` : '',
+      `重新加载：修改了 ${list(s.changed)}。`,
+      s.nowAnswered?.sectionId === s.expected
+        ? `再问一次，现在用 ${code(s.nowAnswered.sectionId)} 回答（得分 ${s.nowAnswered.score.toFixed(2)}）。`
+        : `⚠ 再问一次，仍然没有用 ${code(s.expected)} 回答：可能还需要修改这个话题。`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  wordingPresent: (example, file) =>
+    `“${quote(example)}”已经是 <code>${escapeHtml(file)}</code> 的问法了，没有改动。`,
+  wordingFailed: (file, errors) =>
+    `❌ 没能写入 <code>${escapeHtml(file)}</code>，知识库没有改动：\n<pre>${escapeHtml(errors)}</pre>`,
 };
 
 const en: Replies = {
@@ -310,6 +381,39 @@ const en: Replies = {
   uploadInstalled: (name, backup) =>
     `Installed ${escapeHtml(name)}.` +
     (backup ? ` The previous version is kept as <code>${escapeHtml(backup)}</code>.` : ''),
+  pickAnother:
+    'Sorry that did not help. Which topic answers your question? Tap one and I will remember it:',
+  noneOfTheseButton: '✖ None of these',
+  noneOfTheseThanks: 'Thanks; we will add an answer to this question.',
+  suggestionsHeader: (w, g, days) =>
+    `<b>Suggestions, last ${days} days</b>: ${w} wordings users chose a topic for, ${g} groups of unanswered questions.`,
+  suggestionsEmpty: (days) => `No open suggestions in the last ${days} days.`,
+  suggestionItem: (item) =>
+    `${item.kind === 'wording' ? '💡 Wording users chose' : '❓ Unanswered'} ×${item.count}: ${quote(item.example)}\n→ ` +
+    (item.sectionId === undefined
+      ? 'no section is near'
+      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
+  addWordingButton: '➕ Add as wording',
+  chooseSectionButton: '↪ Another section',
+  dismissButton: '🗑 Dismiss',
+  chooseSection: (example) => `Which section should “${quote(example)}” be added to?`,
+  suggestionGone: 'This suggestion was handled already or is out of date. Send /suggestions again.',
+  suggestionDismissed: (example) => `🗑 Dismissed: ${quote(example)} (it will not be listed again)`,
+  wordingAdded: (s) =>
+    [
+      `✅ Added “${quote(s.example)}” to <code>${escapeHtml(s.file)}</code>, <code>${escapeHtml(s.list)}</code> (now ${s.questions} wordings).`,
+      s.backup ? `The previous version is kept as <code>${escapeHtml(s.backup)}</code>.` : '',
+      `Reloaded: changed ${list(s.changed)}.`,
+      s.nowAnswered?.sectionId === s.expected
+        ? `Asked again, it is now answered with ${code(s.nowAnswered.sectionId)} (score ${s.nowAnswered.score.toFixed(2)}).`
+        : `⚠ Asked again, it is still not answered with ${code(s.expected)}: the section may need more work.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  wordingPresent: (example, file) =>
+    `“${quote(example)}” is already a wording in <code>${escapeHtml(file)}</code>; nothing changed.`,
+  wordingFailed: (file, errors) =>
+    `❌ Could not write <code>${escapeHtml(file)}</code>; the knowledge is unchanged:\n<pre>${escapeHtml(errors)}</pre>`,
 };
 
 function traditional(replies: Replies): Replies {
