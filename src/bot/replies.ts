@@ -51,6 +51,12 @@ export interface Replies {
   uploadNothingPending: string;
   uploadCancelled: (name: string) => string;
   uploadInstalled: (name: string, backup: string | undefined) => string;
+  chartTitle: (days: number) => string;
+  chartAnswered: string;
+  chartUnanswered: string;
+  chartDay: string;
+  chartQuestions: string;
+  chartTopSections: string;
   /** After 👎: which topic would have answered the question. */
   pickAnother: string;
   noneOfTheseButton: string;
@@ -235,6 +241,12 @@ const zh: Replies = {
   uploadInstalled: (name, backup) =>
     `已写入 ${escapeHtml(name)}。` +
     (backup ? `原来的版本保存在 <code>${escapeHtml(backup)}</code>。` : ''),
+  chartTitle: (days) => `最近 ${days} 天每天的问题`,
+  chartAnswered: '有答案',
+  chartUnanswered: '没有答案',
+  chartDay: '日期',
+  chartQuestions: '问题数',
+  chartTopSections: '热门话题',
   pickAnother: '抱歉没答好。哪个话题能回答你的问题？点一个，下次我会记住：',
   noneOfTheseButton: '✖ 都不是',
   noneOfTheseThanks: '谢谢，我们会补充这个问题的答案。',
@@ -381,6 +393,12 @@ const en: Replies = {
   uploadInstalled: (name, backup) =>
     `Installed ${escapeHtml(name)}.` +
     (backup ? ` The previous version is kept as <code>${escapeHtml(backup)}</code>.` : ''),
+  chartTitle: (days) => `Questions per day, last ${days} days`,
+  chartAnswered: 'answered',
+  chartUnanswered: 'unanswered',
+  chartDay: 'day',
+  chartQuestions: 'questions',
+  chartTopSections: 'Top sections',
   pickAnother:
     'Sorry that did not help. Which topic answers your question? Tap one and I will remember it:',
   noneOfTheseButton: '✖ None of these',
