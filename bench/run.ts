@@ -22,6 +22,7 @@ import { loadKnowledge } from '../src/knowledge/load.js';
 import { KnowledgeStore } from '../src/knowledge/store.js';
 import type { Knowledge, Section } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
+import { sectionText } from '../src/match/localize.js';
 import { matchQuestion } from '../src/match/match-question.js';
 import { buildSearchIndex } from '../src/match/search-index.js';
 import { ThreadMatcher } from '../src/match-thread/thread-matcher.js';
@@ -73,8 +74,8 @@ async function shippedKnowledge(): Promise<void> {
   const probes = questionSet();
   const index = buildSearchIndex(knowledge);
   const docs = knowledge.sections.flatMap((s) => [
-    { id: s.id, title: s.text['zh-Hans'].title, body: s.text['zh-Hans'].body },
-    { id: s.id, title: s.text.en.title, body: s.text.en.body },
+    { id: s.id, title: sectionText(s, 'zh-Hans').title, body: sectionText(s, 'zh-Hans').body },
+    { id: s.id, title: sectionText(s, 'en').title, body: sectionText(s, 'en').body },
   ]);
   const naive = new Fuse(docs, { keys: ['title', 'body'], includeScore: true });
   timeEach(probes, 10, (p) => matchQuestion(index, p.q)); // warm-up
@@ -245,8 +246,8 @@ async function reload(base: Knowledge): Promise<void> {
 function toMarkdown(section: Section): string {
   const list = (items: readonly string[]) =>
     items.map((q) => `    - ${JSON.stringify(q)}`).join('\n');
-  const zh = section.text['zh-Hans'];
-  const en = section.text.en;
+  const zh = sectionText(section, 'zh-Hans');
+  const en = sectionText(section, 'en');
   return `---\nid: ${section.id}\nkeywords:\n  zh-Hans: ${JSON.stringify(zh.keywords)}\n  en: ${JSON.stringify(en.keywords)}\nquestions:\n  zh-Hans:\n${list(zh.questions)}\n  en:\n${list(en.questions)}\n---\n\n## zh-Hans: ${zh.title}\n\n${zh.body}\n\n## en: ${en.title}\n\n${en.body}\n`;
 }
 

@@ -1,5 +1,6 @@
 import type { Knowledge, Section, SectionText } from '../src/knowledge/types.js';
 import { seededRandom } from '../test/support/seeded-random.js';
+import { sectionText } from '../src/match/localize.js';
 
 const zhSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -8,13 +9,13 @@ export function vocabulary(knowledge: Knowledge): { zh: string[]; en: string[] }
   const zh = new Set<string>();
   const en = new Set<string>();
   for (const section of knowledge.sections) {
-    const zhText = section.text['zh-Hans'];
+    const zhText = sectionText(section, 'zh-Hans');
     for (const line of [zhText.title, zhText.body, ...zhText.questions]) {
       for (const { segment, isWordLike } of zhSegmenter.segment(line)) {
         if (isWordLike && /^\p{Script=Han}{2,4}$/u.test(segment)) zh.add(segment);
       }
     }
-    const enText = section.text.en;
+    const enText = sectionText(section, 'en');
     for (const line of [enText.title, enText.body, ...enText.questions]) {
       for (const word of line.toLowerCase().match(/[a-z]{4,}/g) ?? []) en.add(word);
     }
@@ -79,6 +80,8 @@ export function syntheticKnowledge(base: Knowledge, count: number, seed = 42): S
     sections.push({
       id,
       file: `${id}.md`,
+      langs: ['zh-Hans', 'en'],
+      related: [],
       text: { 'zh-Hans': text(zhTopic, zhAsk, '', 'zh'), en: text(enTopic, enAsk, ' ', 'en') },
     });
     const zhProbe = `请问${shuffle([...zhTopic])
@@ -89,5 +92,5 @@ export function syntheticKnowledge(base: Knowledge, count: number, seed = 42): S
       .join(' ')} please`;
     probes.push({ question: i % 2 === 0 ? zhProbe : enProbe, id });
   }
-  return { knowledge: { sections, synonyms: base.synonyms }, probes };
+  return { knowledge: { sections, synonyms: base.synonyms, languages: base.languages }, probes };
 }

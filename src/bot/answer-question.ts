@@ -39,7 +39,10 @@ export async function answerQuestion(
   let questionId: number | undefined;
   if (!silent) {
     questionId = await recordQuestion(ctx, deps, question, result);
-    const reply = composeAnswer(result, knowledge.sections, { inGroup: options.inGroup });
+    const reply = composeAnswer(result, knowledge.sections, {
+      inGroup: options.inGroup,
+      fallback: knowledge.languages.fallback,
+    });
     const rows: (ReplyButton | UrlButton)[][] = [...reply.buttons];
     if (reply.sectionId !== undefined)
       rows.push(answerActions(reply.sectionId, result.lang, ctx.me.username, questionId));

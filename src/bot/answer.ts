@@ -1,6 +1,6 @@
 import type { Lang, Section } from '../knowledge/types.js';
 import type { MatchResult } from '../match/match-question.js';
-import { sectionText } from '../match/localize.js';
+import { localizeSection, sectionText } from '../match/localize.js';
 import { escapeHtml, markdownToHtmlBlocks, sourcesLine, splitIntoMessages } from './render.js';
 import { repliesFor } from './replies.js';
 
@@ -27,29 +27,49 @@ export interface ComposedReply {
 const LANG_CODES: Readonly<Record<Lang, string>> = { en: 'e', 'zh-Hans': 's', 'zh-Hant': 't' };
 
 /**
- * Callback data of a "show this section" button: `s:<lang>:<id>`. The language rides along so
- * that the section opens in the language of the question, whoever presses the button.
+ * Why a section button is there: one of the matcher's alternatives or a topic of a list (`s:`),
+ * or a follow-up the section lists as related (`r:`). Both open the section; only a pressed
+ * alternative tells that the answer given was not the one wanted.
  */
-export function showSectionData(id: string, lang: Lang): string {
-  return `s:${LANG_CODES[lang]}:${id}`;
+export type SectionButtonKind = 'alternative' | 'related';
+
+const KIND_PREFIX: Readonly<Record<SectionButtonKind, string>> = { alternative: 's', related: 'r' };
+
+/**
+ * Callback data of a "show this section" button: `s:<lang>:<id>` (or `r:` for a follow-up). The
+ * language rides along so that the section opens in the language of the question, whoever
+ * presses the button.
+ */
+export function showSectionData(
+  id: string,
+  lang: Lang,
+  kind: SectionButtonKind = 'alternative',
+): string {
+  return `${KIND_PREFIX[kind]}:${LANG_CODES[lang]}:${id}`;
 }
 
 /** Reads {@link showSectionData}; undefined for anything else (old or forged buttons). */
-export function parseShowSectionData(data: string): { id: string; lang: Lang } | undefined {
-  const match = /^s:([est]):([a-z0-9-]{1,60})$/.exec(data);
+export function parseShowSectionData(
+  data: string,
+): { id: string; lang: Lang; kind: SectionButtonKind } | undefined {
+  const match = /^([sr]):([est]):([a-z0-9-]{1,60})$/.exec(data);
   if (!match) return undefined;
-  const lang = (Object.keys(LANG_CODES) as Lang[]).find((l) => LANG_CODES[l] === match[1]);
-  return lang && match[2] ? { id: match[2], lang } : undefined;
+  const lang = (Object.keys(LANG_CODES) as Lang[]).find((l) => LANG_CODES[l] === match[2]);
+  const kind: SectionButtonKind = match[1] === 'r' ? 'related' : 'alternative';
+  return lang && match[3] ? { id: match[3], lang, kind } : undefined;
 }
 
 /**
- * Renders one section as HTML messages: bold title, the body, then its sources line, split to fit
- * Telegram.
+ * Renders one section as HTML messages: bold title, the body, then its sources line, split to
+ * fit Telegram. A section not written in the asker's language is shown in `fallback` (the
+ * knowledge's default language), after one line saying so.
  */
-export function renderSection(section: Section, lang: Lang): string[] {
-  const text = sectionText(section, lang);
+export function renderSection(section: Section, lang: Lang, fallback?: string): string[] {
+  const localized = localizeSection(section, lang, fallback);
+  const { text } = localized;
   const sources = sourcesLine(repliesFor(lang).sources, section.sources ?? []);
   return splitIntoMessages([
+    ...(localized.substituted ? [repliesFor(lang).otherLanguage(localized.lang)] : []),
     `<b>${escapeHtml(text.title)}</b>`,
     ...markdownToHtmlBlocks(text.body),
     ...(sources === undefined ? [] : [sources]),
@@ -104,20 +124,43 @@ export function topicLinkLines(
   sections: readonly Section[],
   lang: Lang,
   botUsername: string,
+  fallback?: string,
 ): string[] {
   return sections.map((s) => {
     const href = escapeHtml(shareLink(botUsername, s.id));
-    return `• <a href="${href}">${escapeHtml(sectionText(s, lang).title)}</a>`;
+    return `• <a href="${href}">${escapeHtml(sectionText(s, lang, fallback).title)}</a>`;
   });
 }
 
-function sectionButton(section: Section, lang: Lang): ReplyButton[] {
-  return [{ text: sectionText(section, lang).title, data: showSectionData(section.id, lang) }];
+function sectionButton(section: Section, lang: Lang, fallback?: string): ReplyButton[] {
+  return [
+    { text: sectionText(section, lang, fallback).title, data: showSectionData(section.id, lang) },
+  ];
 }
 
 /** The topic list as one button per section. */
-export function topicButtons(sections: readonly Section[], lang: Lang): ReplyButton[][] {
-  return sections.map((s) => sectionButton(s, lang));
+export function topicButtons(
+  sections: readonly Section[],
+  lang: Lang,
+  fallback?: string,
+): ReplyButton[][] {
+  return sections.map((s) => sectionButton(s, lang, fallback));
+}
+
+/** A "see also" button per section `section` lists as related, titled in the asker's language. */
+export function relatedButtons(
+  section: Section,
+  sections: readonly Section[],
+  lang: Lang,
+  fallback?: string,
+): ReplyButton[][] {
+  const replies = repliesFor(lang);
+  return section.related.flatMap((id) => {
+    const target = sections.find((s) => s.id === id);
+    if (!target) return [];
+    const title = sectionText(target, lang, fallback).title;
+    return [[{ text: replies.seeAlsoButton(title), data: showSectionData(id, lang, 'related') }]];
+  });
 }
 
 /**
@@ -128,22 +171,26 @@ export function topicButtons(sections: readonly Section[], lang: Lang): ReplyBut
 export function composeAnswer(
   result: MatchResult,
   sections: readonly Section[],
-  options: { lang?: Lang; inGroup?: boolean } = {},
+  options: { lang?: Lang; inGroup?: boolean; fallback?: string } = {},
 ): ComposedReply {
   const lang = options.lang ?? result.lang;
+  const { fallback } = options;
   const replies = repliesFor(lang);
   if (!result.section) {
     return options.inGroup
       ? { messages: [replies.noAnswerInGroup], buttons: [], sectionId: undefined }
       : {
           messages: [replies.noAnswer],
-          buttons: topicButtons(sections, lang),
+          buttons: topicButtons(sections, lang, fallback),
           sectionId: undefined,
         };
   }
   return {
-    messages: renderSection(result.section, lang),
-    buttons: result.alternatives.map((alt) => sectionButton(alt.section, lang)),
+    messages: renderSection(result.section, lang, fallback),
+    buttons: [
+      ...result.alternatives.map((alt) => sectionButton(alt.section, lang, fallback)),
+      ...relatedButtons(result.section, sections, lang, fallback),
+    ],
     sectionId: result.section.id,
   };
 }

@@ -19,6 +19,7 @@ const ADMIN: Record<string, Described> = {
   reload: { en: 'Reload the knowledge files', zh: '重新加载知识库' },
   unanswered: { en: 'Frequent unanswered questions (7 days)', zh: '最近 7 天常见的无答案问题' },
   stats: { en: 'Questions, answers and feedback', zh: '问题、回答和反馈统计' },
+  suggestions: { en: 'Wordings to add to the knowledge', zh: '可以加进知识库的问法' },
   confirm: { en: 'Install the uploaded knowledge file', zh: '写入上传的知识库文件' },
   cancel: { en: 'Drop the uploaded knowledge file', zh: '放弃上传的知识库文件' },
 };
@@ -29,7 +30,7 @@ function list(commands: Record<string, Described>, lang: 'en' | 'zh'): BotComman
 
 /**
  * Registers the command menus: everyone sees start/help/topics, groups see /ask, and the admin
- * commands (/reload, /unanswered, /stats, /confirm, /cancel) appear only in the admins' own
+ * commands (/reload, /unanswered, /stats, /suggestions, /confirm, /cancel) appear only in the admins' own
  * private chats. An admin who has not opened a chat with the bot
  * yet cannot get a chat-scoped menu; that is logged and skipped.
  */

@@ -11,9 +11,11 @@ import { adminFeature } from './features/admin.js';
 import { feedbackFeature } from './features/feedback.js';
 import { groupQuestionsFeature } from './features/group-questions.js';
 import { staleButtonsFeature } from './features/stale-buttons.js';
+import { suggestionsFeature } from './features/suggestions.js';
 import { inlineFeature } from './features/inline.js';
 import { insightsFeature } from './features/insights.js';
 import { knowledgeUploadFeature } from './features/knowledge-upload.js';
+import { learningFeature } from './features/learning.js';
 import { privateQuestionsFeature } from './features/private-questions.js';
 import { topicsFeature } from './features/topics.js';
 import { welcomeFeature } from './features/welcome.js';
@@ -105,11 +107,14 @@ export function createBot(
   );
 
   bot.use(welcomeFeature(deps));
+  // Before the features that show a section and record a vote: it records what they mean.
+  bot.use(learningFeature(deps));
   bot.use(topicsFeature(deps));
   bot.use(inlineFeature(deps));
   bot.use(feedbackFeature(deps));
   bot.use(adminFeature(deps));
   bot.use(insightsFeature(deps));
+  bot.use(suggestionsFeature(deps));
   // Before the private questions, which would take a document or /confirm for a question.
   bot.use(knowledgeUploadFeature(deps, { apiRoot: options.apiRoot ?? DEFAULT_API_ROOT }));
   bot.use(privateQuestionsFeature(deps));

@@ -12,6 +12,10 @@ export interface Replies {
   related: string;
   /** Plain text: the label of the sources line under an answer. */
   sources: string;
+  /** A follow-up button under an answer: the related section's title. */
+  seeAlsoButton: (title: string) => string;
+  /** The line before a section shown in another language than the asker's. */
+  otherLanguage: (lang: string) => string;
   topics: string;
   welcome: (name: string) => string;
   help: (botUsername: string) => string;
@@ -48,6 +52,51 @@ export interface Replies {
   uploadNothingPending: string;
   uploadCancelled: (name: string) => string;
   uploadInstalled: (name: string, backup: string | undefined) => string;
+  chartTitle: (days: number) => string;
+  chartAnswered: string;
+  chartUnanswered: string;
+  chartDay: string;
+  chartQuestions: string;
+  chartTopSections: string;
+  /** After 👎: which topic would have answered the question. */
+  pickAnother: string;
+  noneOfTheseButton: string;
+  noneOfTheseThanks: string;
+  suggestionsHeader: (wordings: number, groups: number, days: number) => string;
+  suggestionsEmpty: (days: number) => string;
+  suggestionItem: (item: SuggestionLine) => string;
+  addWordingButton: string;
+  chooseSectionButton: string;
+  dismissButton: string;
+  chooseSection: (example: string) => string;
+  suggestionGone: string;
+  suggestionDismissed: (example: string) => string;
+  wordingAdded: (summary: WordingAddedSummary) => string;
+  wordingPresent: (example: string, file: string) => string;
+  wordingFailed: (file: string, errors: string) => string;
+}
+
+/** One item of /suggestions as the reply shows it. */
+export interface SuggestionLine {
+  kind: 'wording' | 'unanswered';
+  example: string;
+  count: number;
+  /** The candidate section, with its title; undefined when nothing is near. */
+  sectionId: string | undefined;
+  title: string | undefined;
+}
+
+/** What the reply to ➕ reports: where the wording went and what the reload then did. */
+export interface WordingAddedSummary {
+  example: string;
+  file: string;
+  list: string;
+  questions: number;
+  backup: string | undefined;
+  changed: string[];
+  /** How the same question is answered now: the section and score, or undefined if not. */
+  nowAnswered: { sectionId: string; score: number } | undefined;
+  expected: string;
 }
 
 /** What the reply to a valid upload reports: the knowledge it would make. */
@@ -65,6 +114,15 @@ export interface ReloadSummary {
   ms: number;
   /** The answer threshold calibrated for the new knowledge. */
   threshold?: number;
+}
+
+/** A language tag's name in the reader's language ("zh-Hans" → "Simplified Chinese"). */
+function languageName(tag: string, readerLang: string): string {
+  try {
+    return new Intl.DisplayNames([readerLang], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
 }
 
 const list = (ids: string[]) =>
@@ -88,6 +146,9 @@ const zh: Replies = {
   noAnswerInGroup: '抱歉，这个问题我还没有可靠的答案。私聊我发送 /topics 可以看到我能回答的话题。',
   related: '相关话题：',
   sources: '来源：',
+  seeAlsoButton: (title) => `↪ 另见：${title}`,
+  otherLanguage: (lang) =>
+    `<i>这个回答还没有中文版，下面是${escapeHtml(languageName(lang, 'zh-Hans'))}版本。</i>`,
   topics: '我能回答这些话题，点一个查看：',
   welcome: (name) =>
     `你好，${escapeHtml(name)}！我回答关于 SIM 卡、eSIM、自动断网和流量上限的问题。直接发问题给我就行，比如“eSIM 能自动断网吗？”。发送 /topics 查看全部话题。`,
@@ -184,6 +245,44 @@ const zh: Replies = {
   uploadInstalled: (name, backup) =>
     `已写入 ${escapeHtml(name)}。` +
     (backup ? `原来的版本保存在 <code>${escapeHtml(backup)}</code>。` : ''),
+  chartTitle: (days) => `最近 ${days} 天每天的问题`,
+  chartAnswered: '有答案',
+  chartUnanswered: '没有答案',
+  chartDay: '日期',
+  chartQuestions: '问题数',
+  chartTopSections: '热门话题',
+  pickAnother: '抱歉没答好。哪个话题能回答你的问题？点一个，下次我会记住：',
+  noneOfTheseButton: '✖ 都不是',
+  noneOfTheseThanks: '谢谢，我们会补充这个问题的答案。',
+  suggestionsHeader: (w, g, days) =>
+    `<b>最近 ${days} 天的建议</b>：${w} 个用户选出的说法，${g} 组没有答案的问题。`,
+  suggestionsEmpty: (days) => `最近 ${days} 天没有待处理的建议。`,
+  suggestionItem: (item) =>
+    `${item.kind === 'wording' ? '💡 用户选出的说法' : '❓ 没有答案'} ×${item.count}：${quote(item.example)}\n→ ` +
+    (item.sectionId === undefined
+      ? '没有相近的话题'
+      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
+  addWordingButton: '➕ 加为问法',
+  chooseSectionButton: '↪ 换个话题',
+  dismissButton: '🗑 忽略',
+  chooseSection: (example) => `“${quote(example)}”应该加到哪个话题？`,
+  suggestionGone: '这条建议已经处理过或已过时。请重新发送 /suggestions。',
+  suggestionDismissed: (example) => `🗑 已忽略：${quote(example)}（以后不再列出）`,
+  wordingAdded: (s) =>
+    [
+      `✅ 已把“${quote(s.example)}”加到 <code>${escapeHtml(s.file)}</code> 的 <code>${escapeHtml(s.list)}</code>（现在 ${s.questions} 个问法）。`,
+      s.backup ? `原来的版本保存在 <code>${escapeHtml(s.backup)}</code>。` : '',
+      `重新加载：修改了 ${list(s.changed)}。`,
+      s.nowAnswered?.sectionId === s.expected
+        ? `再问一次，现在用 ${code(s.nowAnswered.sectionId)} 回答（得分 ${s.nowAnswered.score.toFixed(2)}）。`
+        : `⚠ 再问一次，仍然没有用 ${code(s.expected)} 回答：可能还需要修改这个话题。`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  wordingPresent: (example, file) =>
+    `“${quote(example)}”已经是 <code>${escapeHtml(file)}</code> 的问法了，没有改动。`,
+  wordingFailed: (file, errors) =>
+    `❌ 没能写入 <code>${escapeHtml(file)}</code>，知识库没有改动：\n<pre>${escapeHtml(errors)}</pre>`,
 };
 
 const en: Replies = {
@@ -193,6 +292,9 @@ const en: Replies = {
     "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
   related: 'Related topics:',
   sources: 'Sources:',
+  seeAlsoButton: (title) => `↪ See also: ${title}`,
+  otherLanguage: (lang) =>
+    `<i>This answer is not written in English yet; here it is in ${escapeHtml(languageName(lang, 'en'))}.</i>`,
   topics: 'These are the topics I can answer; tap one:',
   welcome: (name) =>
     `Hi ${escapeHtml(name)}! I answer questions about SIM cards, eSIM, automatic network cut-off and data limits. Just send me a question, such as “Can an eSIM cut off the network automatically?”. Send /topics for the full list.`,
@@ -296,6 +398,45 @@ const en: Replies = {
   uploadInstalled: (name, backup) =>
     `Installed ${escapeHtml(name)}.` +
     (backup ? ` The previous version is kept as <code>${escapeHtml(backup)}</code>.` : ''),
+  chartTitle: (days) => `Questions per day, last ${days} days`,
+  chartAnswered: 'answered',
+  chartUnanswered: 'unanswered',
+  chartDay: 'day',
+  chartQuestions: 'questions',
+  chartTopSections: 'Top sections',
+  pickAnother:
+    'Sorry that did not help. Which topic answers your question? Tap one and I will remember it:',
+  noneOfTheseButton: '✖ None of these',
+  noneOfTheseThanks: 'Thanks; we will add an answer to this question.',
+  suggestionsHeader: (w, g, days) =>
+    `<b>Suggestions, last ${days} days</b>: ${w} wordings users chose a topic for, ${g} groups of unanswered questions.`,
+  suggestionsEmpty: (days) => `No open suggestions in the last ${days} days.`,
+  suggestionItem: (item) =>
+    `${item.kind === 'wording' ? '💡 Wording users chose' : '❓ Unanswered'} ×${item.count}: ${quote(item.example)}\n→ ` +
+    (item.sectionId === undefined
+      ? 'no section is near'
+      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
+  addWordingButton: '➕ Add as wording',
+  chooseSectionButton: '↪ Another section',
+  dismissButton: '🗑 Dismiss',
+  chooseSection: (example) => `Which section should “${quote(example)}” be added to?`,
+  suggestionGone: 'This suggestion was handled already or is out of date. Send /suggestions again.',
+  suggestionDismissed: (example) => `🗑 Dismissed: ${quote(example)} (it will not be listed again)`,
+  wordingAdded: (s) =>
+    [
+      `✅ Added “${quote(s.example)}” to <code>${escapeHtml(s.file)}</code>, <code>${escapeHtml(s.list)}</code> (now ${s.questions} wordings).`,
+      s.backup ? `The previous version is kept as <code>${escapeHtml(s.backup)}</code>.` : '',
+      `Reloaded: changed ${list(s.changed)}.`,
+      s.nowAnswered?.sectionId === s.expected
+        ? `Asked again, it is now answered with ${code(s.nowAnswered.sectionId)} (score ${s.nowAnswered.score.toFixed(2)}).`
+        : `⚠ Asked again, it is still not answered with ${code(s.expected)}: the section may need more work.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  wordingPresent: (example, file) =>
+    `“${quote(example)}” is already a wording in <code>${escapeHtml(file)}</code>; nothing changed.`,
+  wordingFailed: (file, errors) =>
+    `❌ Could not write <code>${escapeHtml(file)}</code>; the knowledge is unchanged:\n<pre>${escapeHtml(errors)}</pre>`,
 };
 
 function traditional(replies: Replies): Replies {

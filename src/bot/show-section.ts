@@ -1,5 +1,11 @@
 import type { Lang } from '../knowledge/types.js';
-import { renderSection, shareLink, topicButtons, topicLinkLines } from './answer.js';
+import {
+  relatedButtons,
+  renderSection,
+  shareLink,
+  topicButtons,
+  topicLinkLines,
+} from './answer.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { MESSAGE_LIMIT } from './render.js';
@@ -17,15 +23,20 @@ export async function showSection(
   lang: Lang,
 ): Promise<boolean> {
   const { knowledge } = deps.store.current;
+  const fallback = knowledge.languages.fallback;
   const section = knowledge.sections.find((s) => s.id === id);
   if (!section) {
     await sendHtmlMessages(ctx, [repliesFor(lang).unknownSection], {
-      buttons: topicButtons(knowledge.sections, lang),
+      buttons: topicButtons(knowledge.sections, lang, fallback),
     });
     return false;
   }
-  await sendHtmlMessages(ctx, renderSection(section, lang), {
-    buttons: [[{ text: repliesFor(lang).shareButton, url: shareLink(ctx.me.username, id) }]],
+  // A section opened from a button or a link offers its own follow-ups too.
+  await sendHtmlMessages(ctx, renderSection(section, lang, fallback), {
+    buttons: [
+      ...relatedButtons(section, knowledge.sections, lang, fallback),
+      [{ text: repliesFor(lang).shareButton, url: shareLink(ctx.me.username, id) }],
+    ],
   });
   deps.logger.info(
     { update: ctx.update.update_id, chat: ctx.chat?.type, section: id, lang },
@@ -40,11 +51,12 @@ export async function showSection(
  */
 export async function showTopics(ctx: BotContext, deps: BotDeps, lang: Lang): Promise<void> {
   const { knowledge } = deps.store.current;
+  const fallback = knowledge.languages.fallback;
   const text = repliesFor(lang).topicsWithLinks(
-    topicLinkLines(knowledge.sections, lang, ctx.me.username),
+    topicLinkLines(knowledge.sections, lang, ctx.me.username, fallback),
   );
   await sendHtmlMessages(ctx, packLines(text, MESSAGE_LIMIT), {
-    buttons: topicButtons(knowledge.sections, lang),
+    buttons: topicButtons(knowledge.sections, lang, fallback),
   });
 }
 

@@ -7,7 +7,6 @@
 import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
 import type { Knowledge, SectionLang } from '../knowledge/types.js';
-import { SECTION_LANGS } from '../knowledge/types.js';
 import type { RankedAnswer } from '../match/question-set.js';
 
 /** A reference system: built once, then asked each question. */
@@ -27,14 +26,20 @@ interface Doc {
 const HAN = /\p{Script=Han}/u;
 const slotOf = (question: string): SectionLang => (HAN.test(question) ? 'zh-Hans' : 'en');
 
+// The two slots a question is told into; a section lacking one is indexed in its first language.
+const SLOTS: readonly SectionLang[] = ['zh-Hans', 'en'];
+
 function docs(knowledge: Knowledge, lang: SectionLang): Doc[] {
-  return knowledge.sections.map((section, n) => ({
-    n,
-    id: section.id,
-    title: section.text[lang].title,
-    questions: section.text[lang].questions.join('\n'),
-    body: section.text[lang].body,
-  }));
+  return knowledge.sections.map((section, n) => {
+    const text = section.text[lang] ?? section.text[section.langs[0] ?? lang];
+    return {
+      n,
+      id: section.id,
+      title: text?.title ?? '',
+      questions: text?.questions.join('\n') ?? '',
+      body: text?.body ?? '',
+    };
+  });
 }
 
 const FIELDS = ['title', 'questions', 'body'];
@@ -42,7 +47,7 @@ const FIELDS = ['title', 'questions', 'body'];
 /** Fuse.js, default options; its score (0 best) is turned into 1 − score. */
 export function fuseBaseline(knowledge: Knowledge): Baseline {
   const byLang = new Map(
-    SECTION_LANGS.map((lang) => [
+    SLOTS.map((lang) => [
       lang,
       new Fuse(docs(knowledge, lang), { keys: FIELDS, includeScore: true }),
     ]),
@@ -70,7 +75,7 @@ export function bm25Baseline(knowledge: Knowledge): Baseline {
       ? [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment)
       : defaultTokenize(text);
   const byLang = new Map(
-    SECTION_LANGS.map((lang) => {
+    SLOTS.map((lang) => {
       const search = new MiniSearch<Doc>({
         fields: FIELDS,
         idField: 'n',

@@ -5,6 +5,7 @@
  * it at that threshold, at the threshold fitted on the file itself, and those of BM25 and
  * Fuse.js on the same questions, then the misses.
  */
+import { bilingualLanguages } from '../knowledge/languages.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -93,7 +94,7 @@ function evaluateSet(
     const result = matchQuestion(index, row.q.replace(/\n/g, ' '), { threshold: 0 });
     return { best: result.best?.section.id, score: result.best?.score ?? 0, lang: result.lang };
   });
-  const knowledge = { sections: index.sections, synonyms: [] };
+  const knowledge = { sections: index.sections, synonyms: [], languages: bilingualLanguages };
   const baselines: Baseline[] = [bm25Baseline(knowledge), fuseBaseline(knowledge)];
   const out = rows.filter((r) => r.expect.length === 0).length;
   console.log(`\n${rows.length} questions (${out} out of scope)`);

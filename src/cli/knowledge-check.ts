@@ -3,6 +3,7 @@ import { loadMatcherConfig } from '../config.js';
 import { formatProblem, KnowledgeError } from '../knowledge/errors.js';
 import { languageBalanceWarnings } from '../knowledge/language-balance.js';
 import { loadKnowledge } from '../knowledge/load.js';
+import { relatedCycles } from '../knowledge/related.js';
 import { buildSearchIndex } from '../match/search-index.js';
 
 /**
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     const knowledge = await loadKnowledge(dir);
     const { calibration } = buildSearchIndex(knowledge);
     const questions = knowledge.sections.reduce(
-      (sum, s) => sum + s.text['zh-Hans'].questions.length + s.text.en.questions.length,
+      (sum, s) => sum + s.langs.reduce((n, lang) => n + (s.text[lang]?.questions.length ?? 0), 0),
       0,
     );
     console.log(
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
       console.log(`⚠ ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (not errors):`);
       for (const warning of warnings) console.log(formatProblem(warning));
     }
+    // Information only: follow-ups that lead back to where the reader started.
+    for (const cycle of relatedCycles(knowledge))
+      console.log(`ℹ related: ${cycle.join(', ')} lead back to each other (not an error)`);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     console.error(

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { configShape } from '../config.js';
 import { FeedbackStoreError } from '../feedback/feedback-store.js';
 import { collectStats, collectUnanswered, STATS_PERIODS } from '../feedback/insights.js';
+import { renderHtmlReport } from '../feedback/html-report.js';
 import { renderMarkdownReport } from '../feedback/markdown-report.js';
+import { CHART_DAYS, collectChartData, renderStatsSvg } from '../feedback/stats-chart.js';
 import { SqliteFeedbackStore } from '../feedback/sqlite-feedback-store.js';
 
 const reportArgsSchema = z.object({
@@ -13,6 +15,7 @@ const reportArgsSchema = z.object({
     .min(1, 'must be at least 1')
     .max(3650, 'must be at most 3650')
     .default(7),
+  html: z.boolean().default(false),
 });
 
 /** The validated command line of `npm run report`. */
@@ -23,11 +26,14 @@ export class ReportArgsError extends Error {
   override readonly name = 'ReportArgsError';
 }
 
-/** Parses `report`'s arguments: `--days N` (default 7). */
+/** Parses `report`'s arguments: `--days N` (default 7), `--html`. */
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { days: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { days: { type: 'string' }, html: { type: 'boolean' } },
+    }));
   } catch (error) {
     throw new ReportArgsError(error instanceof Error ? error.message : String(error));
   }
@@ -45,9 +51,10 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 const envSchema = z.object({ DATA_DIR: configShape.DATA_DIR });
 
 /**
- * `npm run report [-- --days N]`: the unanswered questions of the last N days grouped by
+ * `npm run report [-- --days N] [--html]`: the unanswered questions of the last N days grouped by
  * similarity, the most 👎'd sections and the figures of 1, 7, 30 and N days, as Markdown on
- * stdout, for the people who edit the knowledge. Reads `<DATA_DIR>/feedback.sqlite`.
+ * stdout, for the people who edit the knowledge; with `--html`, one self-contained page with
+ * the chart of questions per day and top sections. Reads `<DATA_DIR>/feedback.sqlite`.
  */
 async function main(): Promise<void> {
   const args = parseReportArgs(process.argv.slice(2));
@@ -66,7 +73,21 @@ async function main(): Promise<void> {
       unanswered: await collectUnanswered(store, now, args.days),
       stats: await collectStats(store, now, periods),
     });
-    process.stdout.write(report);
+    if (!args.html) {
+      process.stdout.write(report);
+      return;
+    }
+    const chart = await renderStatsSvg(
+      await collectChartData(store, now, {
+        title: `Questions per day, last ${CHART_DAYS} days`,
+        answered: 'answered',
+        unanswered: 'unanswered',
+        day: 'day',
+        questions: 'questions',
+        topSections: 'Top sections',
+      }),
+    );
+    process.stdout.write(renderHtmlReport(report, chart, 'Feedback report'));
   } finally {
     await store.close();
   }

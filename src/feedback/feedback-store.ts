@@ -56,6 +56,54 @@ export interface FeedbackSummary {
 export interface UnansweredQuestion {
   text: string;
   at: Date;
+  lang?: Lang;
+  /** The nearest section, below the threshold. */
+  bestSection?: string | undefined;
+}
+
+/** A recorded question looked up by id (the learning loop re-reads what was asked). */
+export interface StoredQuestion {
+  text: string;
+  lang: Lang;
+  bestSection: string | undefined;
+  answered: boolean;
+}
+
+/**
+ * How a user showed which section answers a question: by pressing one of the alternatives
+ * under the answer, or by picking one after voting 👎.
+ */
+export type SuggestionSource = 'alternative' | 'after-downvote';
+
+/** A user's choice of section for a recorded question: a wording that section may add. */
+export interface SuggestionInput {
+  questionId: number;
+  sectionId: string;
+  source: SuggestionSource;
+  at: Date;
+}
+
+/** What recording a suggestion did; unknown when the question is not (or no longer) stored. */
+export type SuggestionOutcome = { status: 'recorded' | 'unchanged' } | { status: 'unknown' };
+
+/** One question wording users tied to one section, with how often. */
+export interface SuggestedWording {
+  text: string;
+  lang: Lang;
+  sectionId: string;
+  count: number;
+  lastAt: Date;
+}
+
+/** What an admin decided about a suggested wording or an unanswered question. */
+export type WordingDecision = 'added' | 'dismissed';
+
+export interface DecisionInput {
+  /** The wording's grouping key (`groupingKey`), so that a decision covers its variants. */
+  key: string;
+  decision: WordingDecision;
+  sectionId?: string | undefined;
+  at: Date;
 }
 
 /** How many records a retention run deleted. */
@@ -82,6 +130,16 @@ export interface FeedbackStore {
   summary(since: Date): Promise<FeedbackSummary>;
   /** The unanswered questions since `since`, newest first, at most `limit`. */
   unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]>;
+  /** The question with this id, as recorded; undefined when unknown or deleted. */
+  question(id: number): Promise<StoredQuestion | undefined>;
+  /** Records that the asker of a question chose a section; once per question and section. */
+  recordSuggestion(input: SuggestionInput): Promise<SuggestionOutcome>;
+  /** Wordings tied to sections since `since`, most frequent first, at most `limit`. */
+  suggestionsSince(since: Date, limit: number): Promise<SuggestedWording[]>;
+  /** Remembers an admin's decision on a wording; a later one replaces it. */
+  recordDecision(decision: DecisionInput): Promise<void>;
+  /** Every decision ever made, by key: dismissals stay remembered beyond retention. */
+  decisions(): Promise<Map<string, DecisionInput>>;
   /** Deletes questions and votes recorded before `cutoff` (and votes on deleted questions). */
   deleteOlderThan(cutoff: Date): Promise<PruneResult>;
   close(): Promise<void>;

@@ -56,6 +56,11 @@ interface Cluster {
   wordings: Map<string, number>;
 }
 
+/** A {@link QuestionGroup} with every wording it holds, as typed. */
+export interface QuestionGroupWithMembers extends QuestionGroup {
+  members: string[];
+}
+
 /**
  * Groups questions by similarity for the knowledge editors: wordings with the same normalised
  * text (matcher normalisation, colloquial words unified) are one group; then each group joins
@@ -64,10 +69,10 @@ interface Cluster {
  * similarity cannot drift along a chain of small changes. Deterministic: largest first, ties by
  * example.
  */
-export function groupQuestions(
+export function groupQuestionsWithMembers(
   texts: readonly string[],
   options: GroupingOptions = {},
-): QuestionGroup[] {
+): QuestionGroupWithMembers[] {
   const minSimilarity = options.minSimilarity ?? groupingDefaults.minSimilarity;
   const limit = options.limit ?? groupingDefaults.limit;
 
@@ -103,9 +108,22 @@ export function groupQuestions(
       count: cluster.count,
       example: mostAsked(cluster.wordings),
       wordings: cluster.wordings.size,
+      members: [...cluster.wordings.keys()],
     }))
     .sort((a, b) => b.count - a.count || compare(a.example, b.example))
     .slice(0, limit);
+}
+
+/** {@link groupQuestions} without the wordings of each group. */
+export function groupQuestions(
+  texts: readonly string[],
+  options: GroupingOptions = {},
+): QuestionGroup[] {
+  return groupQuestionsWithMembers(texts, options).map(({ count, example, wordings }) => ({
+    count,
+    example,
+    wordings,
+  }));
 }
 
 function mostAsked(wordings: ReadonlyMap<string, number>): string {

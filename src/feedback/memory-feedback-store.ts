@@ -4,8 +4,13 @@ import {
   voterHash,
   type FeedbackStore,
   type FeedbackSummary,
+  type DecisionInput,
   type PruneResult,
   type QuestionRecord,
+  type StoredQuestion,
+  type SuggestedWording,
+  type SuggestionInput,
+  type SuggestionOutcome,
   type SectionVotes,
   type UnansweredQuestion,
   type VoteInput,
@@ -29,6 +34,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
   // Keyed by question id and voter hash: one vote per user per answer.
   private readonly votes = new Map<string, StoredVote>();
   private readonly salt = randomBytes(32).toString('base64url');
+  // Keyed by question id and section id: one suggestion per question and section.
+  private readonly suggestions = new Map<string, SuggestionInput>();
+  private readonly decided = new Map<string, DecisionInput>();
   private nextId = 1;
   private readonly undelivered = new Set<number>();
 
@@ -95,8 +103,58 @@ export class MemoryFeedbackStore implements FeedbackStore {
       )
       .sort(([ia, a], [ib, b]) => b.at.getTime() - a.at.getTime() || ib - ia)
       .slice(0, limit)
-      .map(([, q]) => ({ text: q.text, at: q.at }));
+      .map(([, q]) => ({ text: q.text, at: q.at, lang: q.lang, bestSection: q.bestSection }));
     return Promise.resolve(rows);
+  }
+
+  question(id: number): Promise<StoredQuestion | undefined> {
+    const q = this.questions.get(id);
+    return Promise.resolve(
+      q && { text: q.text, lang: q.lang, bestSection: q.bestSection, answered: q.answered },
+    );
+  }
+
+  recordSuggestion(input: SuggestionInput): Promise<SuggestionOutcome> {
+    if (!this.questions.has(input.questionId)) return Promise.resolve({ status: 'unknown' });
+    const key = `${input.questionId}:${input.sectionId}`;
+    if (this.suggestions.has(key)) return Promise.resolve({ status: 'unchanged' });
+    this.suggestions.set(key, input);
+    return Promise.resolve({ status: 'recorded' });
+  }
+
+  suggestionsSince(since: Date, limit: number): Promise<SuggestedWording[]> {
+    const groups = new Map<string, SuggestedWording>();
+    for (const s of this.suggestions.values()) {
+      const q = this.questions.get(s.questionId);
+      if (!q || s.at.getTime() < since.getTime()) continue;
+      const key = `${q.text}\u0000${s.sectionId}`;
+      const group = groups.get(key);
+      if (group) {
+        group.count++;
+        if (s.at > group.lastAt) group.lastAt = s.at;
+      } else
+        groups.set(key, {
+          text: q.text,
+          lang: q.lang,
+          sectionId: s.sectionId,
+          count: 1,
+          lastAt: s.at,
+        });
+    }
+    return Promise.resolve(
+      [...groups.values()]
+        .sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime())
+        .slice(0, limit),
+    );
+  }
+
+  recordDecision(decision: DecisionInput): Promise<void> {
+    this.decided.set(decision.key, decision);
+    return Promise.resolve();
+  }
+
+  decisions(): Promise<Map<string, DecisionInput>> {
+    return Promise.resolve(new Map(this.decided));
   }
 
   deleteOlderThan(cutoff: Date): Promise<PruneResult> {
@@ -108,6 +166,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
         this.questions.delete(id);
         questions++;
       }
+    }
+    for (const [key, suggestion] of this.suggestions) {
+      if (!this.questions.has(suggestion.questionId)) this.suggestions.delete(key);
     }
     for (const [key, vote] of this.votes) {
       if (vote.at < at || !this.questions.has(vote.questionId)) {

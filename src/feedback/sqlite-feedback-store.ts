@@ -10,8 +10,14 @@ import {
   voterHash,
   type FeedbackStore,
   type FeedbackSummary,
+  type DecisionInput,
   type PruneResult,
   type QuestionRecord,
+  type StoredQuestion,
+  type SuggestedWording,
+  type SuggestionInput,
+  type SuggestionOutcome,
+  type WordingDecision,
   type UnansweredQuestion,
   type VoteInput,
   type VoteOutcome,
@@ -21,7 +27,8 @@ import {
 export const FEEDBACK_FILE = 'feedback.sqlite';
 
 // 2: questions.delivered, 0 when Telegram refused the answer (the bot was blocked, say).
-const SCHEMA_VERSION = 2;
+// 3: suggested wordings and the admins' decisions on them (new tables only).
+const SCHEMA_VERSION = 3;
 
 // Times are milliseconds since the epoch: they compare and index as plain integers.
 const SCHEMA = `
@@ -51,6 +58,20 @@ CREATE TABLE IF NOT EXISTS votes (
   PRIMARY KEY (question_id, voter)
 );
 CREATE INDEX IF NOT EXISTS votes_at ON votes (at);
+CREATE TABLE IF NOT EXISTS suggestions (
+  question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+  section_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (question_id, section_id)
+);
+CREATE INDEX IF NOT EXISTS suggestions_at ON suggestions (at);
+CREATE TABLE IF NOT EXISTS wording_decisions (
+  key TEXT PRIMARY KEY,
+  decision TEXT NOT NULL CHECK (decision IN ('added', 'dismissed')),
+  section_id TEXT,
+  at INTEGER NOT NULL
+);
 `;
 
 interface QuestionRow {
@@ -85,7 +106,24 @@ export class SqliteFeedbackStore implements FeedbackStore {
     [number],
     { sectionId: string; up: number; down: number }
   >;
-  private selectUnanswered!: Database.Statement<[number, number], { text: string; at: number }>;
+  private selectUnanswered!: Database.Statement<
+    [number, number],
+    { text: string; at: number; lang: Lang; best_section: string | null }
+  >;
+  private selectQuestionText!: Database.Statement<
+    [number],
+    { text: string; lang: Lang; best_section: string | null; answered: number }
+  >;
+  private insertSuggestion!: Database.Statement<[number, string, string, number]>;
+  private selectSuggestions!: Database.Statement<
+    [number, number],
+    { text: string; lang: Lang; sectionId: string; count: number; lastAt: number }
+  >;
+  private upsertDecision!: Database.Statement<[string, WordingDecision, string | null, number]>;
+  private selectDecisions!: Database.Statement<
+    [],
+    { key: string; decision: WordingDecision; section_id: string | null; at: number }
+  >;
   private deleteQuestions!: Database.Statement<[number]>;
   private deleteVotes!: Database.Statement<[number]>;
   private countAllVotes!: Database.Statement<[], { n: number }>;
@@ -154,7 +192,30 @@ export class SqliteFeedbackStore implements FeedbackStore {
        WHERE at >= ? GROUP BY section_id ORDER BY sectionId`,
     );
     this.selectUnanswered = db.prepare(
-      'SELECT text, at FROM questions WHERE answered = 0 AND delivered = 1 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+      'SELECT text, at, lang, best_section FROM questions WHERE answered = 0 AND delivered = 1 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+    );
+    this.selectQuestionText = db.prepare(
+      'SELECT text, lang, best_section, answered FROM questions WHERE id = ?',
+    );
+    // Once per question and section: the same press twice is one suggestion.
+    this.insertSuggestion = db.prepare(
+      `INSERT INTO suggestions (question_id, section_id, source, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (question_id, section_id) DO NOTHING`,
+    );
+    this.selectSuggestions = db.prepare(
+      `SELECT q.text AS text, MIN(q.lang) AS lang, s.section_id AS sectionId, COUNT(*) AS count,
+              MAX(s.at) AS lastAt
+       FROM suggestions s JOIN questions q ON q.id = s.question_id
+       WHERE s.at >= ? GROUP BY q.text, s.section_id
+       ORDER BY count DESC, lastAt DESC LIMIT ?`,
+    );
+    this.upsertDecision = db.prepare(
+      `INSERT INTO wording_decisions (key, decision, section_id, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET decision = excluded.decision,
+         section_id = excluded.section_id, at = excluded.at`,
+    );
+    this.selectDecisions = db.prepare(
+      'SELECT key, decision, section_id, at FROM wording_decisions',
     );
     this.deleteQuestions = db.prepare('DELETE FROM questions WHERE at < ?');
     this.deleteVotes = db.prepare('DELETE FROM votes WHERE at < ?');
@@ -228,7 +289,72 @@ export class SqliteFeedbackStore implements FeedbackStore {
 
   unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]> {
     const rows = this.selectUnanswered.all(since.getTime(), limit);
-    return Promise.resolve(rows.map((row) => ({ text: row.text, at: new Date(row.at) })));
+    return Promise.resolve(
+      rows.map((row) => ({
+        text: row.text,
+        at: new Date(row.at),
+        lang: row.lang,
+        bestSection: row.best_section ?? undefined,
+      })),
+    );
+  }
+
+  question(id: number): Promise<StoredQuestion | undefined> {
+    const row = this.selectQuestionText.get(id);
+    return Promise.resolve(
+      row && {
+        text: row.text,
+        lang: row.lang,
+        bestSection: row.best_section ?? undefined,
+        answered: row.answered === 1,
+      },
+    );
+  }
+
+  recordSuggestion(input: SuggestionInput): Promise<SuggestionOutcome> {
+    if (!this.selectQuestionText.get(input.questionId))
+      return Promise.resolve({ status: 'unknown' });
+    const info = this.insertSuggestion.run(
+      input.questionId,
+      input.sectionId,
+      input.source,
+      input.at.getTime(),
+    );
+    return Promise.resolve({ status: info.changes > 0 ? 'recorded' : 'unchanged' });
+  }
+
+  suggestionsSince(since: Date, limit: number): Promise<SuggestedWording[]> {
+    return Promise.resolve(
+      this.selectSuggestions
+        .all(since.getTime(), limit)
+        .map((row) => ({ ...row, lastAt: new Date(row.lastAt) })),
+    );
+  }
+
+  recordDecision(decision: DecisionInput): Promise<void> {
+    this.upsertDecision.run(
+      decision.key,
+      decision.decision,
+      decision.sectionId ?? null,
+      decision.at.getTime(),
+    );
+    return Promise.resolve();
+  }
+
+  decisions(): Promise<Map<string, DecisionInput>> {
+    return Promise.resolve(
+      new Map(
+        this.selectDecisions.all().map((row) => [
+          row.key,
+          {
+            key: row.key,
+            decision: row.decision,
+            sectionId: row.section_id ?? undefined,
+            at: new Date(row.at),
+          },
+        ]),
+      ),
+    );
   }
 
   deleteOlderThan(cutoff: Date): Promise<PruneResult> {

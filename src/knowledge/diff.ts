@@ -1,4 +1,4 @@
-import { SECTION_LANGS, type Knowledge, type Section, type SectionText } from './types.js';
+import type { Knowledge, Section, SectionText } from './types.js';
 
 /** What a reload changed, by section id. */
 export interface KnowledgeDiff {
@@ -28,12 +28,15 @@ export function diffKnowledge(before: Knowledge, after: Knowledge): KnowledgeDif
 // Field by field, without serialising: a reload of thousands of sections compares them all.
 function sameSection(a: Section, b: Section): boolean {
   return (
-    SECTION_LANGS.every((lang) => sameText(a.text[lang], b.text[lang])) &&
-    sameStrings(a.sources ?? [], b.sources ?? [])
+    sameStrings(a.langs, b.langs) &&
+    sameStrings(a.related, b.related) &&
+    sameStrings(a.sources ?? [], b.sources ?? []) &&
+    a.langs.every((lang) => sameText(a.text[lang], b.text[lang]))
   );
 }
 
-function sameText(a: SectionText, b: SectionText): boolean {
+function sameText(a: SectionText | undefined, b: SectionText | undefined): boolean {
+  if (!a || !b) return a === b;
   return (
     a.title === b.title &&
     a.body === b.body &&

@@ -33,7 +33,16 @@ export const reasons = {
   synonymsYaml: (detail: string) => `not valid YAML: ${detail}`,
   schema: (path: string, detail: string) => (path ? `${path}: ${detail}` : detail),
   unknownLanguage: (lang: string, allowed: readonly string[]) =>
-    `unknown language "${lang}" in a "## <lang>: <title>" heading (use ${allowed.join(' or ')})`,
+    `unknown language "${lang}" in a "## <lang>: <title>" heading (use ${allowed.join(' or ')}, or declare it in knowledge.yaml)`,
+  undeclaredLanguage: (lang: string, allowed: readonly string[]) =>
+    `"${lang}" is not a language of this knowledge (use ${allowed.join(' or ')}, or declare it in knowledge.yaml)`,
+  questionsWithoutBlock: (lang: string) =>
+    `questions.${lang} has no "## ${lang}: <title>" block to answer with: add one or remove the list`,
+  noBlocks: 'the section has no "## <lang>: <title>" block: add one per language it is written in',
+  unknownRelated: (id: string) =>
+    `related: no section has the id or file name "${id}" (a section's id is the one in its front matter, else its file name without the number)`,
+  relatedSelf: 'related: a section cannot be its own follow-up',
+  configYaml: (detail: string) => `not valid YAML: ${detail}`,
   duplicateLanguage: (lang: string) => `the language "${lang}" has two "## ${lang}: …" blocks`,
   missingLanguage: (lang: string) =>
     `missing the "${lang}" version: add a "## ${lang}: <title>" heading followed by its text`,

@@ -44,8 +44,10 @@ export function languageBalanceWarnings(knowledge: Knowledge): KnowledgeProblem[
 }
 
 function sectionWarnings(section: Section): KnowledgeProblem[] {
-  const zh = section.text['zh-Hans'].body;
-  const en = section.text.en.body;
+  // Only a section written in both languages can lag in one of them.
+  const zh = section.text['zh-Hans']?.body;
+  const en = section.text.en?.body;
+  if (zh === undefined || en === undefined) return [];
   const warnings: KnowledgeProblem[] = [];
   const at = (reason: string) => ({ file: section.file, section: section.id, reason });
 

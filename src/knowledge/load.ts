@@ -3,7 +3,15 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
-import { parseSection } from './parse-section.js';
+import {
+  bilingualLanguages,
+  KNOWLEDGE_CONFIG_FILE,
+  knowledgeConfigSchema,
+  languagesOf,
+  normalizeLanguageTag,
+  type KnowledgeLanguages,
+} from './languages.js';
+import { parseSection, type RelatedRef } from './parse-section.js';
 import { plainValue } from './yaml-value.js';
 import { synonymsSchema } from './schema.js';
 import type { Knowledge, Section } from './types.js';
@@ -33,7 +41,10 @@ export function knowledgeFileNames(names: readonly string[]): string[] {
     .sort()
     .filter((name) => isSectionFileName(name))
     .slice(0, knowledgeLimits.maxFiles);
-  return names.includes(SYNONYMS_FILE) ? [...sections, SYNONYMS_FILE] : sections;
+  return [
+    ...sections,
+    ...[SYNONYMS_FILE, KNOWLEDGE_CONFIG_FILE].filter((name) => names.includes(name)),
+  ];
 }
 
 /**
@@ -42,7 +53,7 @@ export function knowledgeFileNames(names: readonly string[]): string[] {
  * would skip.
  */
 export function isKnowledgeFileName(name: string): boolean {
-  if (name === SYNONYMS_FILE) return true;
+  if (name === SYNONYMS_FILE || name === KNOWLEDGE_CONFIG_FILE) return true;
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(name) && isSectionFileName(name);
 }
 
@@ -137,6 +148,23 @@ function* validationSteps(
   const sections: Section[] = [];
   const fileOfId = new Map<string, string>();
   const sectionNames = names.filter(isSectionFileName);
+  const relatedRefs = new Map<Section, RelatedRef[]>();
+
+  let languages = bilingualLanguages;
+  const configFile = byName.get(KNOWLEDGE_CONFIG_FILE);
+  if (configFile && 'problem' in configFile) {
+    problems.push(configFile.problem);
+  } else if (configFile) {
+    const parsed = parseKnowledgeConfig(configFile.text);
+    if (parsed.ok) languages = parsed.languages;
+    else {
+      problems.push(...parsed.problems);
+      // The sections are still checked, against the languages the broken file does list, so
+      // that one run reports every problem without a cascade of false ones.
+      if (parsed.listed.length > 0)
+        languages = { declared: parsed.listed, fallback: parsed.listed[0] ?? '', complete: false };
+    }
+  }
 
   for (const name of sectionNames) {
     yield;
@@ -146,7 +174,7 @@ function* validationSteps(
       problems.push(file.problem);
       continue;
     }
-    const parsed = parseSection(name, file.text);
+    const parsed = parseSection(name, file.text, languages);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -162,8 +190,11 @@ function* validationSteps(
     }
     fileOfId.set(parsed.section.id, name);
     sections.push(parsed.section);
+    relatedRefs.set(parsed.section, parsed.relatedRefs);
   }
   if (sectionNames.length === 0) problems.push({ file: folder, reason: reasons.noSections });
+  const idOfFile = new Map([...fileOfId].map(([id, file]) => [file, id]));
+  problems.push(...resolveRelated(sections, relatedRefs, fileOfId, idOfFile));
 
   let synonyms: string[][] = [];
   const synonymsFile = byName.get(SYNONYMS_FILE);
@@ -176,7 +207,102 @@ function* validationSteps(
   }
 
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, knowledge: { sections, synonyms } };
+  return { ok: true, knowledge: { sections, synonyms, languages } };
+}
+
+// A follow-up names a section by id, or by file name ("02-外卖.md", with or without ".md"), so
+// that sections whose ids are derived from non-Latin names can be linked by what the editor
+// sees. It must exist (a typo would show a dead button) and not be the section itself.
+// Resolved ids replace the references in place.
+function resolveRelated(
+  sections: Section[],
+  refs: ReadonlyMap<Section, readonly RelatedRef[]>,
+  fileOfId: ReadonlyMap<string, string>,
+  idOfFile: ReadonlyMap<string, string>,
+): KnowledgeProblem[] {
+  const problems: KnowledgeProblem[] = [];
+  sections.forEach((section, i) => {
+    const list = refs.get(section) ?? [];
+    if (list.length === 0) return;
+    const resolved: string[] = [];
+    for (const ref of list) {
+      const id = fileOfId.has(ref.id)
+        ? ref.id
+        : (idOfFile.get(ref.id) ?? idOfFile.get(`${ref.id}.md`));
+      const reason =
+        id === undefined
+          ? reasons.unknownRelated(ref.id)
+          : id === section.id
+            ? reasons.relatedSelf
+            : undefined;
+      if (reason === undefined) {
+        if (id !== undefined && !resolved.includes(id)) resolved.push(id);
+        continue;
+      }
+      const problem: KnowledgeProblem = { file: section.file, section: section.id, reason };
+      if (ref.line !== undefined) problem.line = ref.line;
+      problems.push(problem);
+    }
+    sections[i] = { ...section, related: resolved };
+  });
+  return problems;
+}
+
+/** Parses the text of `knowledge.yaml`. Pure, for the loader and for checking an upload. */
+export function parseKnowledgeConfig(
+  text: string,
+):
+  | { ok: true; languages: KnowledgeLanguages }
+  | { ok: false; problems: KnowledgeProblem[]; listed: string[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      listed: [],
+      problems: doc.errors.map((e) => ({
+        line: lineCounter.linePos(e.pos[0]).line,
+        file: KNOWLEDGE_CONFIG_FILE,
+        reason: reasons.configYaml(e.message.split('\n')[0] ?? e.code),
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = knowledgeConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const rawList: unknown =
+      raw && typeof raw === 'object' && 'languages' in raw ? raw.languages : undefined;
+    const listed = Array.isArray(rawList)
+      ? rawList.flatMap((tag) => {
+          const canonical = typeof tag === 'string' ? normalizeLanguageTag(tag) : undefined;
+          return canonical === undefined ? [] : [canonical];
+        })
+      : [];
+    return {
+      ok: false,
+      listed,
+      problems: parsed.error.issues.map((issue) => {
+        // An unknown key is reported on its parent; point at the key itself.
+        const keyPath =
+          issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+        const node = (doc.getIn(keyPath as (string | number)[], true) ??
+          doc.getIn(issue.path as (string | number)[], true)) as
+          { range?: [number, number] } | undefined;
+        const problem: KnowledgeProblem = {
+          file: KNOWLEDGE_CONFIG_FILE,
+          reason: reasons.schema(
+            issue.path.join('.'),
+            issue.code === 'unrecognized_keys'
+              ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+              : issue.message,
+          ),
+        };
+        if (node?.range) problem.line = lineCounter.linePos(node.range[0]).line;
+        return problem;
+      }),
+    };
+  }
+  return { ok: true, languages: languagesOf(parsed.data) };
 }
 
 /**

@@ -1,13 +1,22 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { plainValue } from './yaml-value.js';
 import type { z } from 'zod';
 import { reasons, type KnowledgeProblem } from './errors.js';
 import { sectionFrontMatterSchema } from './schema.js';
-import { SECTION_LANGS, type Section, type SectionLang, type SectionText } from './types.js';
+import { bilingualLanguages, normalizeLanguageTag, type KnowledgeLanguages } from './languages.js';
+import { idFromFileName } from './section-id.js';
+import type { Section, SectionLang, SectionText } from './types.js';
+
+/** A `related` entry as written, with its line, for the folder-wide check of the ids. */
+export interface RelatedRef {
+  id: string;
+  line: number | undefined;
+}
 
 /** The result of parsing one file: a section, or every problem found in it. */
 export type ParseResult =
-  { ok: true; section: Section } | { ok: false; problems: KnowledgeProblem[] };
+  | { ok: true; section: Section; relatedRefs: RelatedRef[] }
+  | { ok: false; problems: KnowledgeProblem[] };
 
 const FENCE = /^---\s*$/;
 // A language heading: "## zh-Hans: 标题". Anything shaped like a language tag counts, so that a
@@ -22,10 +31,15 @@ interface Block {
 }
 
 /**
- * Parses one section file: YAML front matter (id, keywords, questions) followed by one
- * `## <lang>: <title>` block per language. Pure: the caller reads the file.
+ * Parses one section file: YAML front matter (optional id, keywords, questions, related)
+ * followed by one `## <lang>: <title>` block per language it is written in, each one the
+ * knowledge declares. Pure: the caller reads the file.
  */
-export function parseSection(file: string, source: string): ParseResult {
+export function parseSection(
+  file: string,
+  source: string,
+  languages: KnowledgeLanguages = bilingualLanguages,
+): ParseResult {
   const problems: KnowledgeProblem[] = [];
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (!FENCE.test(lines[0] ?? '')) {
@@ -39,11 +53,11 @@ export function parseSection(file: string, source: string): ParseResult {
   // The body is checked even when the front matter is broken, so one check lists every problem.
   const front = parseFrontMatter(file, lines.slice(1, close).join('\n'), 2);
   if (!front.ok) problems.push(...front.problems);
-  const id = front.ok ? front.value.id : front.id;
+  const id = (front.ok ? front.value.id : front.id) ?? idFromFileName(file);
   const at = (line: number | undefined, reason: string): KnowledgeProblem => {
     const problem: KnowledgeProblem = { file, reason };
     if (line !== undefined) problem.line = line;
-    if (id !== undefined) problem.section = id;
+    problem.section = id;
     return problem;
   };
 
@@ -65,40 +79,110 @@ export function parseSection(file: string, source: string): ParseResult {
     }
   }
 
+  const allowed = writableLanguages(languages);
+  // The front matter's language keys, canonical, with the line of each for problems.
+  const questions = front.ok ? byLanguage(front.value.questions) : new Map<string, string[]>();
+  const keywords = front.ok ? byLanguage(front.value.keywords ?? {}) : new Map<string, string[]>();
+  if (front.ok) {
+    for (const [key, lang] of [
+      ...Object.keys(front.value.questions).map((k) => ['questions', k] as const),
+      ...Object.keys(front.value.keywords ?? {}).map((k) => ['keywords', k] as const),
+    ]) {
+      const canonical = normalizeLanguageTag(lang);
+      if (canonical === undefined || !allowed.includes(canonical))
+        problems.push(
+          at(
+            front.lineOfKey([key, lang]),
+            reasons.schema(`${key}.${lang}`, reasons.undeclaredLanguage(lang, languages.declared)),
+          ),
+        );
+    }
+  }
+
   const texts: Partial<Record<SectionLang, SectionText>> = {};
+  const langs: SectionLang[] = [];
   for (const block of blocks) {
-    if (!isSectionLang(block.lang)) {
-      problems.push(at(block.line, reasons.unknownLanguage(block.lang, SECTION_LANGS)));
+    const lang = normalizeLanguageTag(block.lang);
+    if (lang === undefined || !allowed.includes(lang)) {
+      problems.push(at(block.line, reasons.unknownLanguage(block.lang, languages.declared)));
       continue;
     }
-    if (texts[block.lang]) {
-      problems.push(at(block.line, reasons.duplicateLanguage(block.lang)));
+    if (texts[lang]) {
+      problems.push(at(block.line, reasons.duplicateLanguage(lang)));
       continue;
     }
     const body = block.bodyLines.join('\n').trim();
-    if (block.title === '') problems.push(at(block.line, reasons.emptyTitle(block.lang)));
-    if (body === '') problems.push(at(block.line, reasons.emptyBody(block.lang)));
-    texts[block.lang] = {
+    if (block.title === '') problems.push(at(block.line, reasons.emptyTitle(lang)));
+    if (body === '') problems.push(at(block.line, reasons.emptyBody(lang)));
+    // Traditional Chinese may reuse the Simplified wordings: the matcher reads both as one.
+    const own = questions.get(lang);
+    if (front.ok && own === undefined && !(lang === 'zh-Hant' && questions.has('zh-Hans')))
+      problems.push(
+        at(
+          front.lineOfKey(['questions']),
+          reasons.schema(`questions.${lang}`, 'is missing: add a list of questions'),
+        ),
+      );
+    texts[lang] = {
       title: block.title,
       body,
-      questions: front.ok ? front.value.questions[block.lang] : [],
-      keywords: (front.ok ? front.value.keywords?.[block.lang] : undefined) ?? [],
+      questions: own ?? [],
+      keywords: keywords.get(lang) ?? [],
     };
+    langs.push(lang);
   }
-  for (const lang of SECTION_LANGS) {
-    if (!texts[lang]) problems.push(at(undefined, reasons.missingLanguage(lang)));
+  if (front.ok) {
+    for (const lang of questions.keys()) {
+      // In a complete knowledge base the missing block is reported as such, below.
+      if (allowed.includes(lang) && !texts[lang] && blocks.length > 0 && !languages.complete)
+        problems.push(
+          at(front.lineOfKey(['questions', lang]), reasons.questionsWithoutBlock(lang)),
+        );
+    }
+  }
+  if (blocks.length === 0 && problems.length === 0) problems.push(at(undefined, reasons.noBlocks));
+  if (languages.complete) {
+    for (const lang of languages.declared) {
+      if (!texts[lang]) problems.push(at(undefined, reasons.missingLanguage(lang)));
+    }
   }
 
-  const zh = texts['zh-Hans'];
-  const en = texts.en;
-  if (problems.length > 0 || !zh || !en || !front.ok) return { ok: false, problems };
-  const section: Section = { id: front.value.id, file, text: { 'zh-Hans': zh, en } };
-  if (front.value.sources) section.sources = front.value.sources;
-  return { ok: true, section };
+  if (problems.length > 0 || !front.ok || langs.length === 0) return { ok: false, problems };
+  const relatedRefs = (front.value.related ?? []).map((ref, i) => ({
+    id: ref,
+    line: front.lineOfKey(['related', i]),
+  }));
+  return {
+    ok: true,
+    section: {
+      id,
+      file,
+      langs,
+      text: texts,
+      related: [...new Set(relatedRefs.map((r) => r.id))],
+      ...(front.value.sources ? { sources: front.value.sources } : {}),
+    },
+    relatedRefs,
+  };
 }
 
-function isSectionLang(lang: string): lang is SectionLang {
-  return (SECTION_LANGS as readonly string[]).includes(lang);
+/**
+ * The languages a block may be written in: the declared ones, and Traditional Chinese wherever
+ * Simplified is declared (otherwise converted from it, a written block takes precedence).
+ */
+export function writableLanguages(languages: KnowledgeLanguages): readonly string[] {
+  return languages.declared.includes('zh-Hans') && !languages.declared.includes('zh-Hant')
+    ? [...languages.declared, 'zh-Hant']
+    : languages.declared;
+}
+
+function byLanguage(record: Readonly<Record<string, string[]>>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [key, list] of Object.entries(record)) {
+    const lang = normalizeLanguageTag(key);
+    if (lang !== undefined) map.set(lang, [...(map.get(lang) ?? []), ...list]);
+  }
+  return map;
 }
 
 type FrontMatter = z.infer<typeof sectionFrontMatterSchema>;
@@ -108,7 +192,7 @@ function parseFrontMatter(
   yamlText: string,
   firstLine: number,
 ):
-  | { ok: true; value: FrontMatter }
+  | { ok: true; value: FrontMatter; lineOfKey: (path: (string | number)[]) => number | undefined }
   | { ok: false; problems: KnowledgeProblem[]; id: string | undefined } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -133,7 +217,25 @@ function parseFrontMatter(
     };
   const raw = converted.value;
   const parsed = sectionFrontMatterSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) {
+    // The line of a key itself (not of its value, which may start on the next line), or of a
+    // list item.
+    const lineOfKey = (keyPath: (string | number)[]) => {
+      const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
+      const last = keyPath[keyPath.length - 1];
+      let offset: number | undefined;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+        if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
+      } else if (isSeq(parent) && typeof last === 'number') {
+        const item = parent.items[last];
+        if (isNode(item)) offset = item.range?.[0];
+      }
+      offset ??= findKeyOffset(yamlText, keyPath);
+      return offset === undefined ? undefined : lineOf(offset);
+    };
+    return { ok: true, value: parsed.data, lineOfKey };
+  }
 
   const section =
     raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string'

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECTION_ID_MAX, SECTION_ID_PATTERN } from './section-id.js';
 
 const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty');
 const textList = (what: string) =>
@@ -11,16 +12,15 @@ const textList = (what: string) =>
     })
     .max(200, `too many ${what}`);
 
+// Keyed by language tag; which tags are allowed is the knowledge's declaration, checked by the
+// parser with the line of the offending key.
 const perLanguage = <T extends z.ZodType>(item: T) =>
-  z.strictObject(
-    { 'zh-Hans': item, en: item },
-    {
-      error: (issue) =>
-        issue.input === undefined
-          ? 'is missing: add "zh-Hans" and "en" lists'
-          : 'must have a "zh-Hans" list and an "en" list',
-    },
-  );
+  z.record(z.string(), item, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is missing: add a list of questions per language (zh-Hans:, en:, …)'
+        : 'must map each language to a list',
+  });
 
 // A source is a web address (http or https only, so a link under an answer cannot run script)
 // or the name of a document that is not on the web, such as "GSMA SGP.22".
@@ -42,12 +42,14 @@ function isWebAddress(value: string): boolean {
 /** The front matter of a section file. Strict: an unknown key is a typo the editor must see. */
 export const sectionFrontMatterSchema = z.strictObject(
   {
+    // Optional: a section without one is addressed by an id derived from its file name.
     id: z
-      .string({ error: 'id is required' })
+      .string({ error: 'id must be text' })
       // Deep links carry the id as the /start payload, which allows only these characters.
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'id must be lower-case letters and digits joined by "-"')
+      .regex(SECTION_ID_PATTERN, 'id must be lower-case letters and digits joined by "-"')
       // Leaves room for the "s:e:" button prefix within Telegram's 64-byte callback data.
-      .max(60, 'id must be at most 60 characters'),
+      .max(SECTION_ID_MAX, `id must be at most ${SECTION_ID_MAX} characters`)
+      .optional(),
     keywords: perLanguage(textList('keywords')).optional(),
     questions: perLanguage(textList('questions').min(1, 'needs at least one question')),
     /** Where the facts were checked: web addresses or document names, shown under the answer. */
@@ -55,6 +57,13 @@ export const sectionFrontMatterSchema = z.strictObject(
       .array(source, { error: 'sources must be a list of web addresses or document names' })
       .min(1, 'sources must list at least one source (or leave the key out)')
       .max(20, 'too many sources (at most 20)')
+      .optional(),
+    /** Sections offered as follow-ups under this one's answer. */
+    related: z
+      .array(z.string({ error: 'each related entry must be a section id' }).trim().min(1), {
+        error: 'related must be a list of section ids',
+      })
+      .max(20, 'at most 20 related sections')
       .optional(),
   },
   { error: 'the front matter must be a mapping with id, keywords, questions and sources' },

@@ -114,7 +114,7 @@ export class KnowledgeStore {
    * validation, and compares the result with the knowledge in use. Writes nothing.
    */
   async check(name: string, text: string): Promise<CheckOutcome> {
-    assertFileName(name);
+    this.assertFileName(name);
     let files: KnowledgeFileInput[];
     try {
       files = await readKnowledgeFolder(this.dir);
@@ -168,6 +168,14 @@ export class KnowledgeStore {
     return backup === undefined ? outcome : { ...outcome, backup };
   }
 
+  // A plain file name, or the name of a section file the loader itself read from the folder
+  // (which may be written in any script, such as 01-营业时间.md).
+  private assertFileName(name: string): void {
+    if (isKnowledgeFileName(name)) return;
+    if (this.snapshot.knowledge.sections.some((s) => s.file === name)) return;
+    throw new KnowledgeFileNameError(`"${name}" is not a knowledge file name`);
+  }
+
   // A reload that certainly reads the folder after now: one already running may have read it
   // before a file was written, so it is waited for rather than joined.
   private async freshReload(): Promise<ReloadOutcome> {
@@ -196,11 +204,6 @@ export class KnowledgeStore {
       throw error;
     }
   }
-}
-
-function assertFileName(name: string): void {
-  if (!isKnowledgeFileName(name))
-    throw new KnowledgeFileNameError(`"${name}" is not a knowledge file name`);
 }
 
 // Same folder, so the rename is atomic: the file is either the old text or the new one.

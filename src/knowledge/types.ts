@@ -1,9 +1,17 @@
-/** The languages a section is written in. Traditional Chinese is derived from `zh-Hans`. */
-export const SECTION_LANGS = ['zh-Hans', 'en'] as const;
-export type SectionLang = (typeof SECTION_LANGS)[number];
+import type { KnowledgeLanguages } from './languages.js';
 
-/** The languages an asker can write in, and so the languages an answer can be given in. */
-export type Lang = SectionLang | 'zh-Hant';
+/**
+ * A language a section is written in: a canonical BCP-47 tag the knowledge declares
+ * (`knowledge.yaml`), such as `en`, `zh-Hans`, `zh-Hant` or `de`.
+ */
+export type SectionLang = string;
+
+/**
+ * The languages the bot recognises in a question and speaks itself. An answer is given in the
+ * asker's language when the section has it (Traditional Chinese also by conversion from
+ * Simplified), otherwise in the knowledge's default language.
+ */
+export type Lang = 'zh-Hans' | 'zh-Hant' | 'en';
 
 /** One language's version of a section. */
 export interface SectionText {
@@ -19,7 +27,12 @@ export interface Section {
   id: string;
   /** The file it came from, relative to the knowledge folder, for error messages and diffs. */
   file: string;
-  text: Readonly<Record<SectionLang, SectionText>>;
+  /** The languages it is written in, in the order of its blocks; never empty. */
+  langs: readonly SectionLang[];
+  /** Per language of {@link langs}. */
+  text: Readonly<Partial<Record<SectionLang, SectionText>>>;
+  /** Ids of the sections offered as "see also" under its answer; all exist. */
+  related: readonly string[];
   /** Where its facts were checked (web addresses or document names), when the editor lists them. */
   sources?: readonly string[];
 }
@@ -29,4 +42,5 @@ export interface Knowledge {
   sections: readonly Section[];
   /** Each group lists terms that mean the same to an asker; the first term names the group. */
   synonyms: readonly (readonly string[])[];
+  languages: KnowledgeLanguages;
 }

@@ -20,7 +20,7 @@ const reply = (message: ThreadReply) => parentPort?.postMessage(message);
 async function load(request: Extract<ThreadRequest, { type: 'load' }>): Promise<void> {
   const parts = incoming?.version === request.version ? incoming.sections : [];
   incoming = undefined;
-  const knowledge = { sections: parts, synonyms: request.synonyms };
+  const knowledge = { sections: parts, synonyms: request.synonyms, languages: request.languages };
   const index = await runInSlices(indexSteps(knowledge), matchTuning.index.sliceMs);
   // A newer version may have been loaded meanwhile; never go back to an older one.
   if (loaded && loaded.version > request.version) return;

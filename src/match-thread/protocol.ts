@@ -13,6 +13,7 @@ export type ThreadRequest =
       type: 'load';
       version: number;
       synonyms: Knowledge['synonyms'];
+      languages: Knowledge['languages'];
       calibration: Calibration;
     }
   | { type: 'match'; id: number; version: number; question: string; options: MatchOptions };

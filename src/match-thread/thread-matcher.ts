@@ -135,7 +135,7 @@ export class ThreadMatcher implements QuestionMatcher {
   // thousand sections would copy them all in one go. Stops when a newer version or another
   // thread takes over.
   private async send(worker: Worker, snapshot: KnowledgeSnapshot): Promise<void> {
-    const { sections, synonyms } = snapshot.knowledge;
+    const { sections, synonyms, languages } = snapshot.knowledge;
     const { version } = snapshot;
     const current = () => this.worker === worker && this.loadingVersion === version;
     for (let at = 0; at < sections.length; at += SECTIONS_PER_POST) {
@@ -148,7 +148,13 @@ export class ThreadMatcher implements QuestionMatcher {
       });
     }
     if (current())
-      this.post({ type: 'load', version, synonyms, calibration: snapshot.index.calibration });
+      this.post({
+        type: 'load',
+        version,
+        synonyms,
+        languages,
+        calibration: snapshot.index.calibration,
+      });
   }
 
   private start(): Worker | undefined {

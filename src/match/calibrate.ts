@@ -11,7 +11,6 @@
  * kinds right, weighing them as `outOfScopeShare` says questions usually fall.
  */
 import type { Knowledge, Section, SectionLang, SectionText } from '../knowledge/types.js';
-import { SECTION_LANGS } from '../knowledge/types.js';
 import { matchQuestion } from './match-question.js';
 import { normalizeText } from './normalize.js';
 import type { UncalibratedIndex } from './search-index.js';
@@ -136,7 +135,7 @@ export function* probeSteps(
       kept.push(without(section, taken.normalized));
     }
     if (probes.length === 0) continue;
-    const probeIndex = yield* build({ sections: kept, synonyms: knowledge.synonyms });
+    const probeIndex = yield* build({ ...knowledge, sections: kept });
     const calibrating = { ...probeIndex, calibration: UNCALIBRATED };
     for (const probe of probes) {
       yield;
@@ -224,8 +223,9 @@ interface Wording {
 // once. A language whose wordings all stand in another too (a block copied from the other
 // language) is left out: taking a wording out of one would take it out of both.
 function distinctWordings(section: Section): Wording[][] {
-  const lists = SECTION_LANGS.map((lang) => {
+  const lists = section.langs.map((lang) => {
     const text = section.text[lang];
+    if (!text) return [];
     const seen = new Set<string>();
     const list: Wording[] = [];
     for (const raw of [...text.questions, text.title]) {
@@ -255,9 +255,11 @@ function without(section: Section, normalized: string): Section {
     title: normalizeText(text.title) === normalized ? '' : text.title,
     questions: text.questions.filter((q) => normalizeText(q) !== normalized),
   });
-  const text = Object.fromEntries(
-    SECTION_LANGS.map((lang) => [lang, strip(section.text[lang])]),
-  ) as Record<SectionLang, SectionText>;
+  const text: Partial<Record<SectionLang, SectionText>> = {};
+  for (const lang of section.langs) {
+    const own = section.text[lang];
+    if (own) text[lang] = strip(own);
+  }
   return { ...section, text };
 }
 

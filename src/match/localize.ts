@@ -1,29 +1,59 @@
-import type { Lang, Section, SectionLang, SectionText } from '../knowledge/types.js';
-import { toTraditional } from './chinese.js';
+import type { Section, SectionText } from '../knowledge/types.js';
+import { toSimplified, toTraditional } from './chinese.js';
 
-const cache = new WeakMap<Section, SectionText>();
+// Converted texts, once per section and direction.
+const converted = new WeakMap<Section, Map<string, SectionText>>();
+
+/** A section's text for one asker, and the language it is actually in. */
+export interface LocalizedText {
+  text: SectionText;
+  /** The language the text is in: the asker's, or the fallback when the section lacks it. */
+  lang: string;
+  /** True when the section has no version in the asker's language. */
+  substituted: boolean;
+}
 
 /**
- * The section's text in the asker's language. Traditional Chinese is converted from the
- * Simplified text (once per section, then cached), so editors maintain two languages, not three.
+ * The section's text in `lang` when it has one: its own block, or the other Chinese script
+ * converted with opencc (a written `zh-Hant` block wins over the conversion from `zh-Hans`).
  */
-export function sectionText(section: Section, lang: Lang): SectionText {
-  if (lang !== 'zh-Hant') return section.text[lang];
-  let text = cache.get(section);
+export function ownText(section: Section, lang: string): SectionText | undefined {
+  const own = section.text[lang];
+  if (own) return own;
+  const source = lang === 'zh-Hant' ? 'zh-Hans' : lang === 'zh-Hans' ? 'zh-Hant' : undefined;
+  const from = source === undefined ? undefined : section.text[source];
+  if (!from) return undefined;
+  let cache = converted.get(section);
+  if (!cache) converted.set(section, (cache = new Map()));
+  let text = cache.get(lang);
   if (!text) {
-    const zh = section.text['zh-Hans'];
+    const convert = lang === 'zh-Hant' ? toTraditional : toSimplified;
     text = {
-      title: toTraditional(zh.title),
-      body: toTraditional(zh.body),
-      questions: zh.questions.map(toTraditional),
-      keywords: zh.keywords,
+      title: convert(from.title),
+      body: convert(from.body),
+      questions: from.questions.map(convert),
+      keywords: from.keywords,
     };
-    cache.set(section, text);
+    cache.set(lang, text);
   }
   return text;
 }
 
-/** The language a section is stored in that serves an asker of `lang`. */
-export function storedLang(lang: Lang): SectionLang {
-  return lang === 'en' ? 'en' : 'zh-Hans';
+/**
+ * The text to answer an asker of `lang` with: the section's own (or converted) version, else
+ * the knowledge's `fallback` language, else the section's first language.
+ */
+export function localizeSection(section: Section, lang: string, fallback?: string): LocalizedText {
+  const own = ownText(section, lang);
+  if (own) return { text: own, lang, substituted: false };
+  for (const other of [...(fallback === undefined ? [] : [fallback]), ...section.langs]) {
+    const text = ownText(section, other);
+    if (text) return { text, lang: other, substituted: true };
+  }
+  throw new Error(`section "${section.id}" has no text`);
+}
+
+/** The section's text for an asker of `lang` (see {@link localizeSection}). */
+export function sectionText(section: Section, lang: string, fallback?: string): SectionText {
+  return localizeSection(section, lang, fallback).text;
 }

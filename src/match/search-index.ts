@@ -1,5 +1,4 @@
 import type { Knowledge, Section } from '../knowledge/types.js';
-import { SECTION_LANGS } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
 import { homophoneTable, type HomophoneTable } from './homophones.js';
@@ -110,8 +109,9 @@ function analyseSection(
   concepts: ConceptFinder,
 ): { lines: SectionLine[]; tokenized: string[][] } {
   const lines: SectionLine[] = [];
-  for (const lang of SECTION_LANGS) {
+  for (const lang of section.langs) {
     const text = section.text[lang];
+    if (!text) continue;
     lines.push({ text: normalizeText(text.title), kind: 'title' });
     for (const q of text.questions) lines.push({ text: normalizeText(q), kind: 'question' });
     for (const k of text.keywords) lines.push({ text: normalizeText(k), kind: 'keyword' });

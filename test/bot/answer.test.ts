@@ -40,21 +40,21 @@ describe('when asked "how do I brew tea"', () => {
     const reply = composeAnswer(result, index.sections);
     const section = result.section as Section;
     expect(reply.sectionId).toBe('iced-tea');
-    expect(reply.messages[0]?.startsWith(`<b>${escapeHtml(section.text.en.title)}</b>\n\n`)).toBe(
-      true,
-    );
+    expect(
+      reply.messages[0]?.startsWith(`<b>${escapeHtml(sectionText(section, 'en').title)}</b>\n\n`),
+    ).toBe(true);
   });
 
   test("carries the section's body", () => {
     const reply = composeAnswer(result, index.sections);
-    const firstLine = (result.section as Section).text.en.body.split('\n')[0] ?? '';
+    const firstLine = sectionText(result.section as Section, 'en').body.split('\n')[0] ?? '';
     expect(htmlToPlain(reply.messages.join('\n'))).toContain(firstLine);
   });
 
   test('offers one button per alternative, titled and addressed by section', () => {
     const reply = composeAnswer(result, index.sections);
     expect(reply.buttons.map((row) => row.map((b) => b.text))).toEqual(
-      result.alternatives.map((a) => [a.section.text.en.title]),
+      result.alternatives.map((a) => [sectionText(a.section, 'en').title]),
     );
     reply.buttons.forEach((row, i) => {
       const alternative = result.alternatives[i];
@@ -68,7 +68,7 @@ describe('when asked "how do I brew tea"', () => {
     const reply = composeAnswer(result, index.sections, { lang: 'zh-Hans' });
     const section = result.section as Section;
     expect(
-      reply.messages[0]?.startsWith(`<b>${escapeHtml(section.text['zh-Hans'].title)}</b>`),
+      reply.messages[0]?.startsWith(`<b>${escapeHtml(sectionText(section, 'zh-Hans').title)}</b>`),
     ).toBe(true);
   });
 });
@@ -140,6 +140,8 @@ describe('a section with the longest id allowed', () => {
   const long: Section = {
     id,
     file: 'long.md',
+    langs: ['zh-Hans', 'en'],
+    related: [],
     text: {
       'zh-Hans': { title: '长标题', body: '正文。', questions: ['问题'], keywords: [] },
       en: { title: 'Long', body: 'Body.', questions: ['question'], keywords: [] },
@@ -169,6 +171,8 @@ describe('a section with a long body', () => {
     const section: Section = {
       id: 'long-body',
       file: 'long-body.md',
+      langs: ['zh-Hans', 'en'],
+      related: [],
       text: {
         'zh-Hans': { title: '长', body, questions: ['问题'], keywords: [] },
         en: { title: 'A <long> answer', body, questions: ['question'], keywords: [] },

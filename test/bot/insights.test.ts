@@ -3,13 +3,15 @@
  * near-duplicates, in private and in a group, spread over 20 days, plus votes), then the
  * admins' reports, and the same figures after a restart on the same DATA_DIR.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
+import { collectDaily } from '../../src/feedback/daily.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
+import { UploadedFile } from '../support/fake-bot-api.js';
 import {
   ADMIN_ID,
   answerActionButtons,
@@ -142,6 +144,7 @@ async function command(bot: BotHarness, user: number, text: string): Promise<str
   return bot.fake
     .sent(user)
     .slice(before)
+    .filter((s) => s.method === 'sendMessage')
     .map((s) => visibleText(s));
 }
 
@@ -197,6 +200,29 @@ describe('a scripted 30-question session', () => {
     const stats = await command(bot, ADMIN_ID, '/stats');
     expect(stats.join('\n\n')).toBe(STATS);
     expect(bot.fake.calls.every((c) => c.state === 'ok')).toBe(true);
+
+    // The figures as a chart, sent as a photo after them.
+    const photo = bot.fake.sent(ADMIN_ID).at(-1)!;
+    expect(photo.method).toBe('sendPhoto');
+    const ref = photo.payload.photo;
+    const png =
+      typeof ref === 'string' && ref.startsWith('attach://')
+        ? photo.payload[ref.slice('attach://'.length)]
+        : ref;
+    if (!(png instanceof UploadedFile)) throw new Error('the chart is not an uploaded file');
+    expect(png.data.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const [size] = photo.message.photo ?? [];
+    expect(size?.width).toBeGreaterThan(800);
+    expect(size?.height).toBeGreaterThan(400);
+    expect(logsWith(bot.logs, 'stats chart rendered')).toHaveLength(1);
+    // Kept for a person to look at when asked to.
+    if (process.env.STATS_CHART_OUT) await writeFile(process.env.STATS_CHART_OUT, png.data);
+    const daily = await collectDaily(bot.feedback, NOW, 30);
+    expect(daily.filter((d) => d.answered + d.unanswered > 0)).toEqual([
+      { day: '2026-02-18', answered: 3, unanswered: 1 },
+      { day: '2026-03-07', answered: 4, unanswered: 2 },
+      { day: '2026-03-10', answered: 10, unanswered: 10 },
+    ]);
   });
 
   test('the figures survive a restart: a new store and a new bot on the same DATA_DIR', async () => {

@@ -9,6 +9,8 @@ const text = (title: string, body: string) => ({ title, body, questions: ['q'], 
 const section = (sources?: string[]): Section => ({
   id: 'tea',
   file: '01-tea.md',
+  langs: ['zh-Hans', 'en'],
+  related: [],
   text: { 'zh-Hans': text('绿茶', '用热水泡。'), en: text('Green tea', 'Brew it hot.') },
   ...(sources ? { sources } : {}),
 });

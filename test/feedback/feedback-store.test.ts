@@ -113,7 +113,7 @@ describe.each(implementations)('the %s feedback store', (_name, open) => {
     await store.recordQuestion(question({ text: 'answered' }));
     const rows = await store.unansweredSince(daysAgo(7), 10);
     expect(rows.map((r) => r.text.length)).toEqual([500, 1]);
-    expect(rows[1]).toEqual({ text: 'a', at: daysAgo(2) });
+    expect(rows[1]).toEqual({ text: 'a', at: daysAgo(2), lang: 'en', bestSection: 'esim' });
   });
 
   test('retention deletes what is older than RETENTION_DAYS, votes included', async () => {
@@ -135,6 +135,53 @@ describe.each(implementations)('the %s feedback store', (_name, open) => {
     expect(await store.recordVote({ questionId: old, userId: 3, value: 1, at: NOW })).toEqual({
       status: 'unknown',
     });
+  });
+});
+
+describe.each(implementations)('suggested wordings in the %s store', (_name, open) => {
+  async function fresh(): Promise<FeedbackStore> {
+    const store = await open();
+    stores.push(store);
+    return store;
+  }
+
+  test('are counted per wording and section, once per question, newest period only', async () => {
+    const store = await fresh();
+    const a = await store.recordQuestion(question({ text: 'esim on a watch' }));
+    const b = await store.recordQuestion(question({ text: 'esim on a watch' }));
+    const c = await store.recordQuestion(question({ text: 'old one', at: daysAgo(10) }));
+    const suggest = (questionId: number, sectionId: string, at = NOW) =>
+      store.recordSuggestion({ questionId, sectionId, source: 'alternative', at });
+    expect(await suggest(a, 'kids-watch')).toEqual({ status: 'recorded' });
+    expect(await suggest(a, 'kids-watch')).toEqual({ status: 'unchanged' });
+    expect(await suggest(b, 'kids-watch')).toEqual({ status: 'recorded' });
+    expect(await suggest(b, 'esim')).toEqual({ status: 'recorded' });
+    expect(await suggest(c, 'esim', daysAgo(10))).toEqual({ status: 'recorded' });
+    expect(await suggest(999, 'esim')).toEqual({ status: 'unknown' });
+    expect(await store.suggestionsSince(daysAgo(7), 10)).toEqual([
+      { text: 'esim on a watch', lang: 'en', sectionId: 'kids-watch', count: 2, lastAt: NOW },
+      { text: 'esim on a watch', lang: 'en', sectionId: 'esim', count: 1, lastAt: NOW },
+    ]);
+    // They go with their question when retention deletes it.
+    await store.deleteOlderThan(daysAgo(7));
+    expect(await store.suggestionsSince(new Date(0), 10)).toHaveLength(2);
+  });
+
+  test('a question is looked up by id; decisions are remembered and replaced', async () => {
+    const store = await fresh();
+    const id = await store.recordQuestion(question({ answered: false, bestSection: 'esim' }));
+    expect(await store.question(id)).toEqual({
+      text: 'what is an esim',
+      lang: 'en',
+      bestSection: 'esim',
+      answered: false,
+    });
+    expect(await store.question(id + 1)).toBeUndefined();
+    await store.recordDecision({ key: 'k', decision: 'dismissed', at: daysAgo(1) });
+    await store.recordDecision({ key: 'k', decision: 'added', sectionId: 'esim', at: NOW });
+    expect(await store.decisions()).toEqual(
+      new Map([['k', { key: 'k', decision: 'added', sectionId: 'esim', at: NOW }]]),
+    );
   });
 });
 

@@ -90,6 +90,21 @@ describe('npm run report', () => {
     expect(month.stdout).toContain('| last 30 days | 8 | 2 | 25% |');
   });
 
+  test('--html writes one self-contained page: the chart inline, the tables, questions escaped', async () => {
+    const run = await report(['--html'], dataDir);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const page = run.stdout;
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toMatch(
+      /<figure><svg[^>]*>[\s\S]*Questions per day, last 30 days[\s\S]*<\/svg><\/figure>/,
+    );
+    expect(page).toContain('<td>今天吃什么</td>');
+    // Nothing is fetched from elsewhere when the page opens.
+    expect(page).not.toMatch(/<(script|link|img)\b|src=|@import/i);
+    expect(page).toContain('best | pizza');
+  });
+
   test('validates --days and names a missing database', async () => {
     const [bad, none] = await Promise.all([
       report(['--days', '0'], dataDir),

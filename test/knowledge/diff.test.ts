@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { diffKnowledge } from '../../src/knowledge/diff.js';
+import { bilingualLanguages } from '../../src/knowledge/languages.js';
 import type { Knowledge, Section, SectionText } from '../../src/knowledge/types.js';
 
 function text(word: string, questions = [`what is ${word}`]): SectionText {
@@ -7,11 +8,17 @@ function text(word: string, questions = [`what is ${word}`]): SectionText {
 }
 
 function section(id: string, en: SectionText = text(id), file = `${id}.md`): Section {
-  return { id, file, text: { 'zh-Hans': text(`${id} 中文`), en } };
+  return {
+    id,
+    file,
+    langs: ['zh-Hans', 'en'],
+    related: [],
+    text: { 'zh-Hans': text(`${id} 中文`), en },
+  };
 }
 
 function knowledge(sections: Section[], synonyms: string[][] = [['esim', 'e-sim']]): Knowledge {
-  return { sections, synonyms };
+  return { sections, synonyms, languages: bilingualLanguages };
 }
 
 describe('diffKnowledge', () => {

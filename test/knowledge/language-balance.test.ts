@@ -1,3 +1,4 @@
+import { bilingualLanguages } from '../../src/knowledge/languages.js';
 import { describe, expect, test } from 'vitest';
 import { reasons } from '../../src/knowledge/errors.js';
 import {
@@ -18,9 +19,11 @@ function knowledgeOf(zh: string, en: string): Knowledge {
   const section: Section = {
     id: 'tea',
     file: '01-tea.md',
+    langs: ['zh-Hans', 'en'],
+    related: [],
     text: { 'zh-Hans': text(zh), en: text(en) },
   };
-  return { sections: [section], synonyms: [] };
+  return { sections: [section], synonyms: [], languages: bilingualLanguages };
 }
 
 describe('the length measures', () => {

@@ -37,6 +37,8 @@ describe('parseSection', () => {
       section: {
         id: 'sample',
         file: '07-sample.md',
+        langs: ['zh-Hans', 'en'],
+        related: [],
         text: {
           'zh-Hans': {
             title: '样例标题',
@@ -52,6 +54,7 @@ describe('parseSection', () => {
           },
         },
       },
+      relatedRefs: [],
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { reasons, type KnowledgeProblem } from '../../src/knowledge/errors.js';
-import { SECTION_LANGS } from '../../src/knowledge/types.js';
+import { bilingualLanguages } from '../../src/knowledge/languages.js';
 import {
   frontMatter,
   knowledgeDir,
@@ -76,27 +76,30 @@ describe('a section file with broken front matter', () => {
         file: BROKEN,
         line: lineOf(source, '  fr:'),
         section: 'broken',
-        reason: reasons.schema('questions', 'unknown key "fr"'),
+        reason: reasons.schema(
+          'questions.fr',
+          reasons.undeclaredLanguage('fr', bilingualLanguages.declared),
+        ),
       },
     ]);
   });
 
-  // Known bug (see the report): an unknown key whose value is a block is located by its value's
-  // node, so the line is that of the value's first item instead of the key's.
-  test.fails('points at the line of an unknown key whose value is a block list', async () => {
+  test('points at the line of an unknown language whose value is a block list', async () => {
     const front = `${frontMatter('broken')}\n  fr:\n    - qu'est-ce que c'est`;
     const source = sectionFile('broken', { front });
     const [problem] = await problemsOfBroken(source);
-    expect(problem?.reason).toBe(reasons.schema('questions', 'unknown key "fr"'));
+    expect(problem?.reason).toBe(
+      reasons.schema('questions.fr', reasons.undeclaredLanguage('fr', bilingualLanguages.declared)),
+    );
     expect(problem?.line).toBe(lineOf(source, '  fr:'));
   });
 
-  test('is refused without an id, and names no section', async () => {
+  test('without an id takes the file name, and a problem names that id', async () => {
     const front = frontMatter('broken').replace('id: broken\n', '');
-    const source = sectionFile('broken', { front });
+    const blocks = '## zh-Hans: 标题\n\n正文。\n';
+    const source = sectionFile('broken', { front, blocks });
     expect(await problemsOfBroken(source)).toEqual([
-      // The key is absent, so the problem points at the first line of the front matter.
-      { file: BROKEN, line: 2, reason: reasons.schema('id', 'id is required') },
+      { file: BROKEN, section: 'broken', reason: reasons.missingLanguage('en') },
     ]);
   });
 
@@ -131,17 +134,15 @@ describe('a section file with broken front matter', () => {
     expect(await problemsOfBroken(source)).toEqual([
       {
         file: BROKEN,
-        // The "en" key is absent: the problem points into the questions block.
-        line: lineOf(source, '  zh-Hans:'),
+        // The "en" key is absent: the problem points at the questions block.
+        line: lineOf(source, 'questions:'),
         section: 'broken',
         reason: reasons.schema('questions.en', 'is missing: add a list of questions'),
       },
     ]);
   });
 
-  // Known bug (see the report): the missing key is looked up by its last name anywhere in the
-  // front matter, so the problem points at `keywords.en` instead of the questions block.
-  test.fails('points into the questions block when keywords has the missing language', async () => {
+  test('points into the questions block when keywords has the missing language', async () => {
     const front = [
       'id: broken',
       'keywords:',
@@ -166,7 +167,10 @@ describe('a section file with broken front matter', () => {
         file: BROKEN,
         line: 2,
         section: 'broken',
-        reason: reasons.schema('questions', 'is missing: add "zh-Hans" and "en" lists'),
+        reason: reasons.schema(
+          'questions',
+          'is missing: add a list of questions per language (zh-Hans:, en:, …)',
+        ),
       },
     ]);
   });
@@ -207,7 +211,7 @@ describe('a section file with broken language blocks', () => {
         file: BROKEN,
         line: lineOf(source, '## fr: Titre'),
         section: 'broken',
-        reason: reasons.unknownLanguage('fr', SECTION_LANGS),
+        reason: reasons.unknownLanguage('fr', bilingualLanguages.declared),
       },
     ]);
   });

@@ -1,3 +1,4 @@
+import { bilingualLanguages } from '../../src/knowledge/languages.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { diffKnowledge } from '../../src/knowledge/diff.js';
 import { parseSection } from '../../src/knowledge/parse-section.js';
@@ -64,7 +65,11 @@ describe('the sources of a section', () => {
     const before = parsed(withSources('a', ['GSMA SGP.22']));
     const after = parsed(withSources('a', ['GSMA SGP.32']));
     const same = parsed(withSources('a', ['GSMA SGP.22']));
-    const kb = (section: typeof before) => ({ sections: [section], synonyms: [] });
+    const kb = (section: typeof before) => ({
+      sections: [section],
+      synonyms: [],
+      languages: bilingualLanguages,
+    });
     expect(diffKnowledge(kb(before), kb(after)).changed).toEqual(['a']);
     expect(diffKnowledge(kb(before), kb(same)).changed).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { matchTuning } from '../../src/match/tuning.js';
+import { sectionText } from '../../src/match/localize.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { shippedKnowledgeDir } from '../knowledge/section-files.js';
 
@@ -187,7 +188,7 @@ describe('over every title and alternate question of the shipped knowledge', () 
     const misses: string[] = [];
     for (const section of index.sections) {
       for (const lang of ['zh-Hans', 'en'] as const) {
-        const text = section.text[lang];
+        const text = sectionText(section, lang);
         for (const question of [text.title, ...text.questions]) {
           const result = ask(question);
           expectWellFormed(result);

@@ -38,10 +38,10 @@ export const USER_ID = 1001;
 export const ADMIN_ID = 42;
 export const GROUP_ID = -100123;
 
-/** Copies the test knowledge folder into a fresh temporary folder tests may break. */
-export async function copyKnowledge(): Promise<string> {
+/** Copies a knowledge folder (the test one) into a fresh temporary folder tests may break. */
+export async function copyKnowledge(from = TEST_KNOWLEDGE): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'esim-faq-knowledge-'));
-  await cp(TEST_KNOWLEDGE, dir, { recursive: true });
+  await cp(from, dir, { recursive: true });
   return dir;
 }
 
@@ -134,6 +134,8 @@ export function testSettings(overrides: Partial<BotSettings> = {}): BotSettings 
 
 export interface HarnessOptions {
   settings?: Partial<BotSettings>;
+  /** The knowledge folder to copy instead of the shipped one (an operator's own FAQ). */
+  knowledgeFrom?: string;
   /** Changes the temporary knowledge folder before the store first loads it. */
   prepareKnowledge?: (dir: string) => Promise<void>;
   /**
@@ -164,7 +166,7 @@ export interface BotHarness {
 /** Starts the fake, copies the knowledge, opens the store and wires the real bot to the fake. */
 export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
   const fake = await FakeBotApi.start();
-  const knowledgeDir = await copyKnowledge();
+  const knowledgeDir = await copyKnowledge(options.knowledgeFrom);
   const dataDir = options.feedback
     ? undefined
     : await mkdtemp(path.join(tmpdir(), 'esim-faq-data-'));

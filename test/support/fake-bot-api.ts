@@ -160,6 +160,25 @@ export class UploadedFile {
   }
 }
 
+/** The pixel size of a PNG (from its IHDR chunk) or JPEG (from its first SOF marker). */
+export function imageSize(data: Buffer): { width: number; height: number } | undefined {
+  if (
+    data.length >= 24 &&
+    data.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]))
+  )
+    return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+  if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) return undefined;
+  for (let i = 2; i + 9 < data.length;) {
+    if (data[i] !== 0xff) return undefined;
+    const marker = data[i + 1] ?? 0;
+    const length = data.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker))
+      return { height: data.readUInt16BE(i + 5), width: data.readUInt16BE(i + 7) };
+    i += 2 + length;
+  }
+  return undefined;
+}
+
 /** Result of parsing text the way Telegram does before sending it. */
 export type ParsedText =
   { ok: true; text: string; entities: MessageEntity[] } | { ok: false; error: string };
@@ -1010,6 +1029,7 @@ export class FakeBotApi {
       deleteMessage: (p) => this.deleteMessage(p),
       sendChatAction: (p) => this.sendChatAction(p),
       sendDocument: (p) => this.sendDocument(p),
+      sendPhoto: (p) => this.sendPhoto(p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       answerInlineQuery: (p) => this.answerInlineQuery(p),
       setMyCommands: (p) => this.setMyCommands(p),
@@ -1764,6 +1784,53 @@ export class FakeBotApi {
       ...(caption && caption.entities.length > 0 && { caption_entities: caption.entities }),
     });
     this.recordSent('sendDocument', payload, message);
+    return message;
+  }
+
+  /**
+   * An uploaded photo, checked like Telegram: a PNG or JPEG file within 10 MB, width plus
+   * height at most 10000 and sides within 1:20. Re-sending by file id is not modelled.
+   */
+  private sendPhoto(payload: Payload): Message {
+    const chatId = requireChatId(payload);
+    const ref = payload.photo;
+    const upload =
+      ref instanceof UploadedFile
+        ? ref
+        : typeof ref === 'string' && ref.startsWith('attach://')
+          ? payload[ref.slice('attach://'.length)]
+          : undefined;
+    if (!(upload instanceof UploadedFile)) throw badRequest('there is no photo in the request');
+    if (upload.size > 10 * 1024 * 1024) throw badRequest('PHOTO_SAVE_FILE_INVALID');
+    const size = imageSize(upload.data);
+    if (!size) throw badRequest('IMAGE_PROCESS_FAILED');
+    const { width, height } = size;
+    if (width + height > 10_000 || Math.max(width, height) / Math.min(width, height) > 20)
+      throw badRequest('PHOTO_INVALID_DIMENSIONS');
+    const caption =
+      payload.caption === undefined
+        ? undefined
+        : formatText(payload.caption, payload.parse_mode, payload.caption_entities, {
+            max: MAX_CAPTION_LENGTH,
+            tooLong: 'message caption is too long',
+          });
+    const fileId = `AgACAgIAAxkDAAI${(++this.idCounter).toString(36)}`;
+    this.addFile(fileId, upload.data, { fileName: upload.fileName, mimeType: 'image/png' });
+    const markup = checkReplyMarkup(payload.reply_markup);
+    const message = this.botMessage(chatId, payload, markup, {
+      photo: [
+        {
+          file_id: fileId,
+          file_unique_id: uniqueIdFor(fileId),
+          width,
+          height,
+          file_size: upload.size,
+        },
+      ],
+      ...(caption && caption.text !== '' && { caption: caption.text }),
+      ...(caption && caption.entities.length > 0 && { caption_entities: caption.entities }),
+    });
+    this.recordSent('sendPhoto', payload, message);
     return message;
   }
 

@@ -92,7 +92,7 @@ async function buildAnswer(
     return {
       results: knowledge.sections
         .slice(0, MAX_TOPIC_RESULTS)
-        .map((s) => sectionResult(s, lang, botUsername)),
+        .map((s) => sectionResult(s, lang, botUsername, knowledge.languages.fallback)),
       personal: true,
       button: undefined,
     };
@@ -111,7 +111,7 @@ async function buildAnswer(
   return {
     results: sections
       .slice(0, INLINE_MAX_RESULTS)
-      .map((s) => sectionResult(s, result.lang, botUsername)),
+      .map((s) => sectionResult(s, result.lang, botUsername, knowledge.languages.fallback)),
     // Text without letters takes the asker's language; anything else answers alike for all.
     personal: LANGS.some((l) => detectLanguage(query, l) !== lang),
     button:
@@ -122,10 +122,15 @@ async function buildAnswer(
 }
 
 /** One section as an article: its title, a line of its text, the section as the message. */
-function sectionResult(section: Section, lang: Lang, botUsername: string): InlineQueryResult {
-  const text = sectionText(section, lang);
+function sectionResult(
+  section: Section,
+  lang: Lang,
+  botUsername: string,
+  fallback: string,
+): InlineQueryResult {
+  const text = sectionText(section, lang, fallback);
   // A section longer than one message is sent in its first part; the share link opens it all.
-  const [message = ''] = renderSection(section, lang);
+  const [message = ''] = renderSection(section, lang, fallback);
   return {
     type: 'article',
     id: section.id,

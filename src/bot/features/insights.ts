@@ -1,6 +1,7 @@
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { FeedbackStore } from '../../feedback/feedback-store.js';
 import { collectStats, collectUnanswered } from '../../feedback/insights.js';
+import { CHART_DAYS, collectChartData, renderStatsPng } from '../../feedback/stats-chart.js';
 import { userLang, type BotContext } from '../context.js';
 import { nowOf, type BotDeps } from '../deps.js';
 import { splitIntoMessages } from '../render.js';
@@ -39,8 +40,44 @@ export function insightsFeature(deps: BotDeps): Composer<BotContext> {
       const text = await report(deps.feedback, replies, nowOf(deps));
       // Paragraphs are whole HTML, so a long report is split between them only.
       await sendHtmlMessages(ctx, splitIntoMessages(text.split('\n\n')));
+      if (command === 'stats') await sendStatsChart(ctx, deps, deps.feedback, replies);
     });
   }
 
   return composer;
+}
+
+// The chart is a picture of the figures just sent: should rendering fail, the figures stand.
+async function sendStatsChart(
+  ctx: BotContext,
+  deps: BotDeps,
+  feedback: FeedbackStore,
+  replies: Replies,
+): Promise<void> {
+  let png: Buffer;
+  try {
+    const started = performance.now();
+    png = await renderStatsPng(
+      await collectChartData(feedback, nowOf(deps), {
+        title: replies.chartTitle(CHART_DAYS),
+        answered: replies.chartAnswered,
+        unanswered: replies.chartUnanswered,
+        day: replies.chartDay,
+        questions: replies.chartQuestions,
+        topSections: replies.chartTopSections,
+      }),
+    );
+    deps.logger.info(
+      {
+        update: ctx.update.update_id,
+        bytes: png.length,
+        ms: Math.round(performance.now() - started),
+      },
+      'stats chart rendered',
+    );
+  } catch (error) {
+    deps.logger.error({ update: ctx.update.update_id, err: error }, 'stats chart not rendered');
+    return;
+  }
+  await ctx.replyWithPhoto(new InputFile(png, 'stats.png'));
 }

@@ -11,7 +11,7 @@ export function topicsFeature(deps: BotDeps): Composer<BotContext> {
 
   composer.command('topics', (ctx) => showTopics(ctx, deps, userLang(ctx)));
 
-  composer.callbackQuery(/^s:/, async (ctx) => {
+  composer.callbackQuery(/^[sr]:/, async (ctx) => {
     const target = parseShowSectionData(ctx.callbackQuery.data);
     if (!target) {
       await ctx.answerCallbackQuery({ text: repliesFor(userLang(ctx)).unknownSection });
