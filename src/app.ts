@@ -7,7 +7,9 @@ import type { BotDeps, BotSettings } from './bot/deps.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import type { FeedbackStore } from './feedback/feedback-store.js';
 import { scheduleRetention } from './feedback/retention.js';
+import { PostgresFeedbackStore } from './feedback/postgres-feedback-store.js';
 import { SqliteFeedbackStore } from './feedback/sqlite-feedback-store.js';
+import { openSharedDatabase, type SharedDatabase } from './postgres/database.js';
 import { formatProblem } from './knowledge/errors.js';
 import type { KnowledgeStore } from './knowledge/store.js';
 import type { Logger } from './logger.js';
@@ -34,33 +36,52 @@ export interface FeedbackSettings {
   /** The folder of `feedback.sqlite`; created when missing. */
   dataDir: string;
   retentionDays: number;
+  /** A PostgreSQL database shared by replicas, instead of the SQLite file. */
+  databaseUrl?: string | undefined;
 }
 
 /** Takes the feedback storage settings out of the configuration. */
 export function feedbackSettings(config: Config): FeedbackSettings {
-  return { dataDir: config.DATA_DIR, retentionDays: config.RETENTION_DAYS };
+  return {
+    dataDir: config.DATA_DIR,
+    retentionDays: config.RETENTION_DAYS,
+    databaseUrl: config.DATABASE_URL,
+  };
 }
 
 /**
- * Opens the feedback store in DATA_DIR and starts retention: records older than
- * RETENTION_DAYS are deleted now and once a day.
+ * Opens the feedback store (the PostgreSQL database of DATABASE_URL, else the SQLite file in
+ * DATA_DIR) and starts retention: records older than RETENTION_DAYS are deleted now and once a
+ * day.
  */
-export function openFeedback(
+export async function openFeedback(
   settings: FeedbackSettings,
   logger: Logger,
-): { feedback: FeedbackStore; close: () => Promise<void> } {
-  const feedback = SqliteFeedbackStore.open(settings.dataDir);
-  logger.info(
-    { file: feedback.file, retentionDays: settings.retentionDays },
-    'feedback store open',
-  );
+): Promise<{ feedback: FeedbackStore; database?: SharedDatabase; close: () => Promise<void> }> {
+  const database = settings.databaseUrl
+    ? await openSharedDatabase(settings.databaseUrl, logger)
+    : undefined;
+  let feedback: FeedbackStore;
+  if (database) {
+    feedback = await PostgresFeedbackStore.open(database.pool);
+    logger.info(
+      { database: database.name, retentionDays: settings.retentionDays },
+      'feedback store open',
+    );
+  } else {
+    const file = SqliteFeedbackStore.open(settings.dataDir);
+    feedback = file;
+    logger.info({ file: file.file, retentionDays: settings.retentionDays }, 'feedback store open');
+  }
   const retention = scheduleRetention(feedback, { retentionDays: settings.retentionDays, logger });
   return {
     feedback,
+    ...(database ? { database } : {}),
     close: async () => {
       retention.stop();
       await retention.firstRun;
       await feedback.close();
+      await database?.close();
     },
   };
 }

@@ -41,6 +41,12 @@ const envShape = z.object({
   ANONYMOUS_ADMIN_CHAT_IDS: idList.default([]),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   DATA_DIR: z.string().trim().min(1).default('data'),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL such as postgres://bot:password@db:5432/faq',
+    })
+    .optional(),
   RETENTION_DAYS: number(1, 3650).default(90),
   BOT_API_ROOT: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8081' })
@@ -94,6 +100,13 @@ export const configSchema = envShape.superRefine((env, ctx) => {
 
 /** The validated configuration; read once at start-up and passed down. */
 export type Config = z.infer<typeof configSchema>;
+
+/** The password inside DATABASE_URL, masked in logs like the token. */
+export function databasePassword(config: Pick<Config, 'DATABASE_URL'>): string | undefined {
+  if (!config.DATABASE_URL) return undefined;
+  const password = new URL(config.DATABASE_URL).password;
+  return password ? decodeURIComponent(password) : undefined;
+}
 
 /** Thrown for a bad setting; its message is one line that names the key and never its value. */
 export class ConfigError extends Error {

@@ -6,11 +6,12 @@ import {
   reloadAndLog,
   startBot,
 } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, databasePassword, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
 import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
+import { DatabaseError } from './postgres/connect.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets } from './logger.js';
@@ -18,7 +19,9 @@ import { createLogger, redactSecrets } from './logger.js';
 // Side effects only: read the configuration, load the knowledge, wire, start, shut down.
 async function main(): Promise<void> {
   const config = await loadConfig();
-  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET].filter((s): s is string => !!s);
+  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET, databasePassword(config)].filter(
+    (s): s is string => !!s,
+  );
   const logger = createLogger(config.LOG_LEVEL, { secrets });
   const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
   const { knowledge } = store.current;
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
     'knowledge loaded',
   );
   // The console chat records into the same DATA_DIR: its /stats show what was typed there.
-  const { feedback, close: closeFeedback } = openFeedback(feedbackSettings(config), logger);
+  const { feedback, close: closeFeedback } = await openFeedback(feedbackSettings(config), logger);
   const deps = { store, logger, settings: botSettings(config), feedback };
   process.on('SIGHUP', () => void reloadAndLog(store, logger));
 
@@ -68,7 +71,8 @@ main().catch((error: unknown) => {
   const known =
     error instanceof ConfigError ||
     error instanceof StartupError ||
-    error instanceof FeedbackStoreError;
+    error instanceof FeedbackStoreError ||
+    error instanceof DatabaseError;
   if (error instanceof KnowledgeError)
     console.error(`The knowledge cannot be loaded:\n${error.message}`);
   else
