@@ -117,7 +117,7 @@ export async function reloadAndLog(store: KnowledgeStore, logger: Logger): Promi
  * Connects to Telegram and starts receiving updates by long polling or webhook, as configured.
  */
 export async function startBot(config: Config, deps: BotDeps, token: string): Promise<RunningBot> {
-  const { logger } = deps;
+  const { logger, metrics } = deps;
   // The newest update handled, to confirm to Telegram after stopping: the runner does not, and
   // an unconfirmed update would be answered again after a restart.
   let lastUpdateId: number | undefined;
@@ -153,7 +153,9 @@ export async function startBot(config: Config, deps: BotDeps, token: string): Pr
       secretToken: config.WEBHOOK_SECRET ?? '',
       logger,
       health: () => ({ knowledgeVersion: deps.store.current.version }),
+      ...(metrics ? { metrics: () => metrics.exposition() } : {}),
     });
+    metrics?.observe({ queueDepth: () => server.inFlight() });
     const port = await server.listen(config.PORT, config.HOST);
     await bot.api.setWebhook(url.href, {
       secret_token: config.WEBHOOK_SECRET ?? '',
@@ -183,6 +185,7 @@ export async function startBot(config: Config, deps: BotDeps, token: string): Pr
       maxRetryTime: 15 * 60_000,
     },
   });
+  metrics?.observe({ queueDepth: () => runner.size() });
   logger.info({ bot: bot.botInfo.username }, 'polling for updates');
   const stopped = (runner.task() ?? Promise.resolve()).catch((error: unknown) => {
     if (error instanceof GrammyError && error.error_code === 409) {

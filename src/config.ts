@@ -61,6 +61,12 @@ const envShape = z.object({
     .optional(),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8080),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(0)
+    .max(65535)
+    .optional(),
   MATCH_THRESHOLD: number(0, 1).optional(),
   GROUP_AUTO_ANSWER: flag.default(false),
   GROUP_AUTO_THRESHOLD: number(0, 1).default(0.7),

@@ -14,6 +14,8 @@ import { KnowledgeError } from './knowledge/errors.js';
 import { DatabaseError } from './postgres/connect.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
+import { BotMetrics } from './metrics/bot-metrics.js';
+import { MetricsServerError, startMetricsServer } from './metrics/metrics-server.js';
 import { createLogger, redactSecrets } from './logger.js';
 
 // Side effects only: read the configuration, load the knowledge, wire, start, shut down.
@@ -45,7 +47,19 @@ async function main(): Promise<void> {
     if (onThread) logger.info('matcher thread ready');
     else logger.warn('matcher thread not available; matching in process');
   });
-  const bot = await startBot(config, { ...deps, matcher }, config.BOT_TOKEN);
+  const metrics = new BotMetrics();
+  metrics.observe({
+    knowledge: () => ({
+      version: store.current.version,
+      sections: store.current.knowledge.sections.length,
+      loadedAt: store.current.loadedAt,
+    }),
+  });
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.HOST, logger });
+  const bot = await startBot(config, { ...deps, matcher, metrics }, config.BOT_TOKEN);
   // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
   setTimeout(warmUpTraditional, 1000).unref();
   let stopping = false;
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the answers in progress');
     await bot.stop();
+    await metricsServer?.close();
     await matcher.close();
     await closeFeedback();
     logger.info(
@@ -72,7 +87,8 @@ main().catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof StartupError ||
     error instanceof FeedbackStoreError ||
-    error instanceof DatabaseError;
+    error instanceof DatabaseError ||
+    error instanceof MetricsServerError;
   if (error instanceof KnowledgeError)
     console.error(`The knowledge cannot be loaded:\n${error.message}`);
   else

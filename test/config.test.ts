@@ -129,6 +129,8 @@ describe('parseConfig on a bad value', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://bot:pw@db/faq' }],
     ['DATABASE_URL', { DATABASE_URL: 'db:5432/faq' }],
+    ['METRICS_PORT', { METRICS_PORT: 'metrics' }],
+    ['METRICS_PORT', { METRICS_PORT: '70000' }],
   ] as const)('a bad %s is named in one line', (key, env) => {
     // A valid token rides along: whatever fails, the message never quotes it.
     const message = configError({ BOT_TOKEN: TOKEN, MODE: 'polling', ...env });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BotError, webhookCallback, type Bot } from 'grammy';
 import type { Logger } from '../logger.js';
+import { serveMetrics } from '../metrics/metrics-server.js';
 import type { BotContext } from './context.js';
 
 export interface WebhookServerOptions {
@@ -10,6 +11,8 @@ export interface WebhookServerOptions {
   logger: Logger;
   /** Reported by GET /healthz. */
   health?: () => Record<string, unknown>;
+  /** Served on GET /metrics (Prometheus text format) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 /** A webhook server that can be closed after every request it accepted has been answered. */
@@ -18,6 +21,8 @@ export interface WebhookServer {
   listen(port: number, host: string): Promise<number>;
   /** Stops accepting, waits for in-flight updates to finish, then closes. */
   close(): Promise<void>;
+  /** Updates accepted and still being handled. */
+  inFlight(): number;
 }
 
 /**
@@ -43,6 +48,11 @@ export function createWebhookServer(
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ ok: true, ...options.health?.() }));
+      return;
+    }
+    const metrics = options.metrics;
+    if (req.method === 'GET' && url.pathname === '/metrics' && metrics) {
+      void serveMetrics(metrics, res, options.logger);
       return;
     }
     if (req.method !== 'POST' || url.pathname !== options.path) {
@@ -75,6 +85,7 @@ export function createWebhookServer(
 
   return {
     server,
+    inFlight: () => inFlight,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
