@@ -13,7 +13,10 @@ import { Bot, type Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { botSettings } from '../src/app.js';
 import { createBot } from '../src/bot/create-bot.js';
-import { createWebhookServer } from '../src/bot/webhook-server.js';
+import { createWebhookServer, deliverDirectly } from '../src/bot/webhook-server.js';
+import type { InboxUpdate } from '../src/delivery/delivery-store.js';
+import { SqliteDeliveryStore } from '../src/delivery/sqlite-delivery-store.js';
+import { UpdateDispatcher } from '../src/delivery/update-dispatcher.js';
 import { parseConfig } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
 import { KnowledgeStore } from '../src/knowledge/store.js';
@@ -292,15 +295,16 @@ interface Subject {
 async function startSubject(
   label: string,
   questions: readonly string[],
-  makeBot: (peer: Peer) => Promise<Bot<Context>>,
+  makeBot: (peer: Peer) => Promise<Receiver>,
 ): Promise<Subject> {
   const peer = await startPeer();
-  const bot = await makeBot(peer);
+  const receiver = await makeBot(peer);
   const secret = 'bench-secret-0123456789';
-  const server = createWebhookServer(bot, {
+  const server = createWebhookServer({
     path: '/hook',
     secretToken: secret,
     logger: createLogger('silent'),
+    deliver: receiver.deliver,
   });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/hook`;
@@ -344,7 +348,41 @@ async function startSubject(
     },
     close: async () => {
       await server.close();
+      await receiver.close?.();
       await peer.close();
+    },
+  };
+}
+
+/** How a bot behind the webhook takes its updates. */
+interface Receiver {
+  deliver: (update: InboxUpdate) => Promise<void>;
+  close?: () => Promise<void>;
+}
+
+/**
+ * The FAQ bot's way: each update stored in the durable inbox (SQLite in a temporary DATA_DIR),
+ * answered, then marked answered, as in production.
+ */
+async function throughInbox(bot: Bot<Context>): Promise<Receiver> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'esim-bench-data-'));
+  const store = SqliteDeliveryStore.open(dataDir);
+  const dispatcher = new UpdateDispatcher({
+    store,
+    handle: deliverDirectly(bot),
+    onError: () => Promise.resolve(),
+    logger: createLogger('silent'),
+    maxConcurrent: 100,
+  });
+  return {
+    deliver: async (update) => {
+      const { answered } = await dispatcher.accept([update]);
+      await answered[0];
+    },
+    close: async () => {
+      await dispatcher.stop(1000);
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -363,12 +401,14 @@ async function endToEnd(): Promise<void> {
     await matcher.prepare(store.current);
     const logger = createLogger('silent');
     const deps = { store, logger, settings: botSettings(config), matcher };
-    return createBot(peer.token, deps, { apiRoot: peer.apiRoot, botInfo: peer.botInfo });
+    return throughInbox(
+      createBot(peer.token, deps, { apiRoot: peer.apiRoot, botInfo: peer.botInfo }),
+    );
   });
   const echo = await startSubject('bare grammY echo bot', questions, async (peer) => {
     const bot = new Bot(peer.token, { botInfo: peer.botInfo, client: { apiRoot: peer.apiRoot } });
     bot.on('message:text', (ctx) => ctx.reply(ctx.msg.text));
-    return bot;
+    return { deliver: deliverDirectly(bot) };
   });
   // A running bot is warm (compiled code, built converters, open connections), and so is the
   // process that measures it: untimed rounds of both first, then rounds that alternate which

@@ -1,18 +1,25 @@
-import { Api, GrammyError, HttpError } from 'grammy';
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import { BotError } from 'grammy';
 import type { Config } from './config.js';
+import type { BotContext } from './bot/context.js';
 import { createBot } from './bot/create-bot.js';
 import { registerCommands } from './bot/commands.js';
+import { optionalCall, probeBotApi, StartupError, type RetryOptions } from './bot/connect.js';
 import type { BotDeps, BotSettings } from './bot/deps.js';
-import { createWebhookServer } from './bot/webhook-server.js';
+import type { RunningBot } from './bot/running-bot.js';
+import { startPolling } from './bot/start-polling.js';
+import { startWebhook } from './bot/start-webhook.js';
+import { ANSWERED_IDS_KEPT_MS, type DeliveryStore } from './delivery/delivery-store.js';
+import { UpdateDispatcher } from './delivery/update-dispatcher.js';
 import type { FeedbackStore } from './feedback/feedback-store.js';
-import { scheduleRetention } from './feedback/retention.js';
 import { PostgresFeedbackStore } from './feedback/postgres-feedback-store.js';
+import { scheduleRetention } from './feedback/retention.js';
 import { SqliteFeedbackStore } from './feedback/sqlite-feedback-store.js';
-import { openSharedDatabase, type SharedDatabase } from './postgres/database.js';
-import { formatProblem } from './knowledge/errors.js';
-import type { KnowledgeStore } from './knowledge/store.js';
 import type { Logger } from './logger.js';
+import type { SharedDatabase } from './postgres/database.js';
+import type { PostgresDeliveryStore } from './postgres/postgres-delivery-store.js';
+
+export { StartupError } from './bot/connect.js';
+export type { RunningBot } from './bot/running-bot.js';
 
 /** The update kinds the bot handles; everything else Telegram need not send. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
@@ -36,199 +43,199 @@ export interface FeedbackSettings {
   /** The folder of `feedback.sqlite`; created when missing. */
   dataDir: string;
   retentionDays: number;
-  /** A PostgreSQL database shared by replicas, instead of the SQLite file. */
-  databaseUrl?: string | undefined;
 }
 
 /** Takes the feedback storage settings out of the configuration. */
 export function feedbackSettings(config: Config): FeedbackSettings {
-  return {
-    dataDir: config.DATA_DIR,
-    retentionDays: config.RETENTION_DAYS,
-    databaseUrl: config.DATABASE_URL,
-  };
+  return { dataDir: config.DATA_DIR, retentionDays: config.RETENTION_DAYS };
 }
 
+/** The feedback store in use: the SQLite file (checked to stay on disk), or the shared database. */
+export type OpenFeedback =
+  | { kind: 'sqlite'; feedback: SqliteFeedbackStore; close: () => Promise<void> }
+  | { kind: 'postgres'; feedback: FeedbackStore; close: () => Promise<void> };
+
 /**
- * Opens the feedback store (the PostgreSQL database of DATABASE_URL, else the SQLite file in
- * DATA_DIR) and starts retention: records older than RETENTION_DAYS are deleted now and once a
- * day.
+ * Opens the feedback store (in the shared database when its pool is given, else in DATA_DIR)
+ * and starts retention: records older than RETENTION_DAYS are deleted now and once a day. With
+ * replicas every one runs retention; the deletes are idempotent.
  */
 export async function openFeedback(
   settings: FeedbackSettings,
   logger: Logger,
-): Promise<{ feedback: FeedbackStore; database?: SharedDatabase; close: () => Promise<void> }> {
-  const database = settings.databaseUrl
-    ? await openSharedDatabase(settings.databaseUrl, logger)
-    : undefined;
-  let feedback: FeedbackStore;
+  database?: Pick<SharedDatabase, 'pool' | 'name'>,
+): Promise<OpenFeedback> {
+  let opened: Omit<OpenFeedback, 'close'>;
   if (database) {
-    feedback = await PostgresFeedbackStore.open(database.pool);
+    opened = { kind: 'postgres', feedback: await PostgresFeedbackStore.open(database.pool) };
     logger.info(
       { database: database.name, retentionDays: settings.retentionDays },
       'feedback store open',
     );
   } else {
-    const file = SqliteFeedbackStore.open(settings.dataDir);
-    feedback = file;
-    logger.info({ file: file.file, retentionDays: settings.retentionDays }, 'feedback store open');
+    const feedback = SqliteFeedbackStore.open(settings.dataDir);
+    opened = { kind: 'sqlite', feedback };
+    logger.info(
+      { file: feedback.file, retentionDays: settings.retentionDays },
+      'feedback store open',
+    );
   }
+  const { feedback } = opened;
   const retention = scheduleRetention(feedback, { retentionDays: settings.retentionDays, logger });
   return {
-    feedback,
-    ...(database ? { database } : {}),
+    ...opened,
     close: async () => {
       retention.stop();
       await retention.firstRun;
       await feedback.close();
-      await database?.close();
     },
+  } as OpenFeedback;
+}
+
+/** What a running bot needs besides the bot's own dependencies. */
+export interface StartOptions {
+  token: string;
+  /** The inbox and the answered ids. */
+  delivery: DeliveryStore;
+  /**
+   * With replicas on a shared database: the store to sweep for the updates of replicas that
+   * died, and the refusal of a second poller.
+   */
+  replicas?: {
+    store: PostgresDeliveryStore;
+    claimPolling: () => Promise<boolean>;
   };
 }
 
-/** A clear reason for a start-up failure, for the one line printed before exiting. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-/** A running bot: `stop` finishes every accepted update, then returns. */
-export interface RunningBot {
-  stop(): Promise<void>;
-  /** Settles when the bot stops by itself (a fatal error such as a polling conflict). */
-  stopped: Promise<void>;
-}
-
-/** Reloads the knowledge and logs the outcome; used by SIGHUP. */
-export async function reloadAndLog(store: KnowledgeStore, logger: Logger): Promise<void> {
-  const outcome = await store.reload();
-  if (outcome.ok)
-    logger.info(
-      { ...outcome.diff, ms: outcome.ms, version: outcome.version },
-      'knowledge reloaded',
-    );
-  else
-    logger.warn(
-      { errors: outcome.error.problems.map(formatProblem) },
-      'knowledge reload rejected; previous version kept',
-    );
-}
+/** How often a replica looks for updates a dead replica left unanswered. */
+export const ORPHAN_SWEEP_MS = 2_000;
 
 /**
- * Connects to Telegram and starts receiving updates by long polling or webhook, as configured.
+ * Connects to Telegram (retrying transient failures), registers the menus (optional), and
+ * starts receiving updates by long polling or webhook, through the durable inbox.
  */
-export async function startBot(config: Config, deps: BotDeps, token: string): Promise<RunningBot> {
+export async function startBot(
+  config: Config,
+  deps: BotDeps,
+  options: StartOptions,
+): Promise<RunningBot> {
   const { logger, metrics } = deps;
-  // The newest update handled, to confirm to Telegram after stopping: the runner does not, and
-  // an unconfirmed update would be answered again after a restart.
-  let lastUpdateId: number | undefined;
-  const bot = createBot(token, deps, {
-    ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
-    onUpdateHandled: (id) => (lastUpdateId = Math.max(lastUpdateId ?? id, id)),
-  });
-  try {
-    // One plain getMe: bot.init() and the auto-retry transformer on bot.api both retry network
-    // errors without end, which would leave a bot that cannot reach the Bot API hanging
-    // silently instead of exiting with the reason.
-    const probe = new Api(token, {
-      ...(config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT } : {}),
-      timeoutSeconds: 30,
-    });
-    bot.botInfo = await probe.getMe();
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 401) {
-      throw new StartupError(
-        'Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather',
-      );
-    }
-    if (error instanceof HttpError)
-      throw new StartupError(`Cannot reach the Bot API: ${String(error.error)}`);
-    throw error;
-  }
-  await registerCommands(bot.api, deps.settings.adminIds, logger);
+  const apiRoot = config.BOT_API_ROOT;
+  // Telegram gives one bot's updates to one poller: a second one would take turns with the
+  // first, and each would confirm what the other has not answered.
+  if (config.MODE === 'polling' && options.replicas && !(await options.replicas.claimPolling()))
+    throw new StartupError(
+      'Another instance is already polling for this bot with the same DATABASE_URL: long polling allows one; run more replicas in webhook mode',
+    );
+  const retry: RetryOptions = { logger, budgetMs: config.STARTUP_RETRY_SECONDS * 1000 };
+  const botInfo = await probeBotApi(options.token, apiRoot, retry);
 
+  const bot = createBot(options.token, deps, {
+    ...(apiRoot ? { apiRoot } : {}),
+    botInfo,
+    stopping: () => dispatcher.stopSignal,
+    cutoff: () => dispatcher.cutoffSignal,
+  });
+  const dispatcher = new UpdateDispatcher({
+    store: options.delivery,
+    handle: async (update) => {
+      await bot.handleUpdate(update as never);
+    },
+    onError: async (error, update) => {
+      if (error instanceof BotError) await bot.errorHandler(error as BotError<BotContext>);
+      else logger.error({ update: update.update_id, err: error }, 'update failed');
+    },
+    logger,
+    maxConcurrent: config.MAX_CONCURRENT_UPDATES,
+  });
+  await optionalCall(
+    'setMyCommands',
+    () => registerCommands(bot.api, deps.settings.adminIds, logger),
+    retry,
+  );
+  const forgotten = await options.delivery.forgetAnsweredBefore(
+    new Date(Date.now() - ANSWERED_IDS_KEPT_MS),
+  );
+  logger.debug({ forgotten }, 'old answered update ids forgotten');
+  const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+  metrics?.observe({ queueDepth: () => dispatcher.size });
+  const sweep = options.replicas
+    ? sweepOrphans(options.replicas.store, dispatcher, logger)
+    : undefined;
+  logger.info({ bot: botInfo.username }, 'connected to the Bot API');
+
+  let running: RunningBot;
   if (config.MODE === 'webhook') {
-    const url = new URL(config.WEBHOOK_URL ?? '');
-    const server = createWebhookServer(bot, {
-      path: url.pathname,
-      secretToken: config.WEBHOOK_SECRET ?? '',
+    running = await startWebhook({
+      config,
+      api: bot.api,
+      allowedUpdates: ALLOWED_UPDATES,
+      dispatcher,
       logger,
+      retry,
+      shutdownTimeoutMs,
       health: () => ({ knowledgeVersion: deps.store.current.version }),
       ...(metrics ? { metrics: () => metrics.exposition() } : {}),
     });
-    metrics?.observe({ queueDepth: () => server.inFlight() });
-    const port = await server.listen(config.PORT, config.HOST);
-    await bot.api.setWebhook(url.href, {
-      secret_token: config.WEBHOOK_SECRET ?? '',
-      allowed_updates: ALLOWED_UPDATES,
+  } else {
+    running = await startPolling({
+      token: options.token,
+      apiRoot,
+      allowedUpdates: ALLOWED_UPDATES,
+      dispatcher,
+      logger,
+      retry,
+      shutdownTimeoutMs,
     });
-    logger.info(
-      { bot: bot.botInfo.username, port, path: url.pathname },
-      'webhook server listening',
-    );
-    let resolveStopped: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-    return {
-      stopped,
-      stop: async () => {
-        await server.close();
-        resolveStopped();
-      },
-    };
   }
-
-  await bot.api.deleteWebhook();
-  await checkNoOtherPoller(bot.api);
-  const runner: RunnerHandle = run(bot, {
-    runner: {
-      fetch: { allowed_updates: ALLOWED_UPDATES },
-      silent: true,
-      maxRetryTime: 15 * 60_000,
-    },
-  });
-  metrics?.observe({ queueDepth: () => runner.size() });
-  logger.info({ bot: bot.botInfo.username }, 'polling for updates');
-  const stopped = (runner.task() ?? Promise.resolve()).catch((error: unknown) => {
-    if (error instanceof GrammyError && error.error_code === 409) {
-      throw new StartupError(
-        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
-      );
-    }
-    throw error;
-  });
+  sweep?.start();
   return {
-    stopped,
+    stopped: running.stopped,
     stop: async () => {
-      if (runner.isRunning()) await runner.stop();
-      // The runner stops fetching but does not wait for the updates it has already handed to
-      // the bot: wait for them, so that an answer in progress is sent, then confirmed below.
-      await drain(runner, 60_000);
-      if (lastUpdateId !== undefined) {
-        await bot.api
-          .getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 })
-          .catch(() => undefined);
-      }
+      sweep?.stop();
+      await running.stop();
     },
   };
 }
 
-// Resolves once the runner handles no update any more, or after `timeoutMs`.
-async function drain(runner: RunnerHandle, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (runner.size() > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-// Asks for updates without confirming any: only another poller makes this fail, with 409.
-async function checkNoOtherPoller(api: Api): Promise<void> {
-  try {
-    await api.getUpdates({ limit: 1, timeout: 0 });
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 409) {
-      throw new StartupError(
-        'Another instance is receiving updates for this bot (409 Conflict): stop it, or use one instance only',
+/**
+ * Hands the updates of replicas that died to this one's dispatcher every few seconds. Accepting
+ * them takes each over once (see {@link PostgresDeliveryStore.accept}), however many replicas
+ * sweep together; they are the updates a dead replica had stored, whose webhook requests were
+ * answered or whose redelivery went elsewhere.
+ */
+function sweepOrphans(
+  store: PostgresDeliveryStore,
+  dispatcher: UpdateDispatcher,
+  logger: Logger,
+): { start(): void; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const sweep = async () => {
+    if (running || dispatcher.stopSignal.aborted) return;
+    running = true;
+    try {
+      const orphans = await store.orphans();
+      if (orphans.length > 0) {
+        await dispatcher.whenRoom();
+        const { answered } = await dispatcher.accept(orphans);
+        logger.info({ updates: orphans.length }, 'answering updates a stopped replica left');
+        void Promise.all(answered);
+      }
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'orphan sweep failed',
       );
+    } finally {
+      running = false;
     }
-    throw error;
-  }
+  };
+  return {
+    start: () => {
+      timer = setInterval(() => void sweep(), ORPHAN_SWEEP_MS);
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
+  };
 }

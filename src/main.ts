@@ -3,20 +3,34 @@ import {
   botSettings,
   feedbackSettings,
   openFeedback,
-  reloadAndLog,
   startBot,
+  type RunningBot,
 } from './app.js';
 import { ConfigError, databasePassword, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
+import { DeliveryStoreError } from './delivery/delivery-store.js';
+import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { DatabaseError } from './postgres/connect.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
+import { createLogger, redactSecrets, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/bot-metrics.js';
+import { countingRedeliveries } from './metrics/counting-delivery-store.js';
 import { MetricsServerError, startMetricsServer } from './metrics/metrics-server.js';
-import { createLogger, redactSecrets } from './logger.js';
+import { DatabaseError } from './postgres/connect.js';
+import { openSharedDatabase } from './postgres/database.js';
+import { PostgresDeliveryStore } from './postgres/postgres-delivery-store.js';
+import { ReplicaLink } from './postgres/replica-link.js';
+import { restoreKnowledgeFiles, SharedKnowledge } from './postgres/shared-knowledge.js';
+import { reloadKnowledge } from './reload-knowledge.js';
+import { SqliteFileError, type FileCheck } from './sqlite-file.js';
+
+/** How often the database files are checked to still be on disk. */
+const FILE_CHECK_INTERVAL_MS = 5_000;
+/** How often the process checks that npm, when it started it, is still there. */
+const PARENT_CHECK_INTERVAL_MS = 500;
 
 // Side effects only: read the configuration, load the knowledge, wire, start, shut down.
 async function main(): Promise<void> {
@@ -25,16 +39,35 @@ async function main(): Promise<void> {
     (s): s is string => !!s,
   );
   const logger = createLogger(config.LOG_LEVEL, { secrets });
+  // With DATABASE_URL, replicas share one database: its pool, and this replica's own link
+  // (liveness, notifications, the single-poller lock).
+  const database = config.DATABASE_URL
+    ? await openSharedDatabase(config.DATABASE_URL, logger)
+    : undefined;
+  const link =
+    database && config.DATABASE_URL
+      ? await ReplicaLink.open(config.DATABASE_URL, logger)
+      : undefined;
+  if (database) await restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
   const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
   const { knowledge } = store.current;
   logger.info(
     { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },
     'knowledge loaded',
   );
+  const shared =
+    database && link ? await SharedKnowledge.start(database.pool, link, store, logger) : undefined;
   // The console chat records into the same DATA_DIR: its /stats show what was typed there.
-  const { feedback, close: closeFeedback } = await openFeedback(feedbackSettings(config), logger);
+  const opened = await openFeedback(feedbackSettings(config), logger, database);
+  const { feedback } = opened;
+  const closeFeedback = async () => {
+    await opened.close();
+    shared?.stop();
+    await link?.close();
+    await database?.close();
+  };
   const deps = { store, logger, settings: botSettings(config), feedback };
-  process.on('SIGHUP', () => void reloadAndLog(store, logger));
+  process.on('SIGHUP', () => void reloadKnowledge(store, logger, { signal: 'SIGHUP' }));
 
   if (!config.BOT_TOKEN) {
     await runConsoleChat(deps);
@@ -42,11 +75,10 @@ async function main(): Promise<void> {
     return;
   }
 
-  const matcher = new ThreadMatcher({ logger });
-  void matcher.prepare(store.current).then((onThread) => {
-    if (onThread) logger.info('matcher thread ready');
-    else logger.warn('matcher thread not available; matching in process');
-  });
+  const delivery =
+    database && link
+      ? new PostgresDeliveryStore(database.pool, link.replicaId)
+      : SqliteDeliveryStore.open(config.DATA_DIR);
   const metrics = new BotMetrics();
   metrics.observe({
     knowledge: () => ({
@@ -59,27 +91,104 @@ async function main(): Promise<void> {
     config.METRICS_PORT === undefined
       ? undefined
       : await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.HOST, logger });
-  const bot = await startBot(config, { ...deps, matcher, metrics }, config.BOT_TOKEN);
+  const matcher = new ThreadMatcher({ logger });
+  // Set once started; a signal during start-up finds it empty and simply exits.
+  const running: { bot?: RunningBot } = {};
+  let stopping: Promise<never> | undefined;
+  const shutdown = (reason: string, exitCode: number, line?: string): Promise<never> =>
+    (stopping ??= (async () => {
+      logger.info({ reason }, 'stopping: finishing the answers in progress');
+      // Whatever happens below, the process ends a little after the bound.
+      setTimeout(
+        () => process.exit(exitCode),
+        config.SHUTDOWN_TIMEOUT_SECONDS * 1000 + 5000,
+      ).unref();
+      await running.bot
+        ?.stop()
+        .catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+      await metricsServer?.close();
+      await matcher.close();
+      await delivery.close();
+      await closeFeedback();
+      logger.info(
+        { matchedOnThread: matcher.counts.onThread, matchedInProcess: matcher.counts.inProcess },
+        'stopped',
+      );
+      if (line !== undefined) console.error(redactSecrets(line, secrets));
+      process.exit(exitCode);
+    })());
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  watchParent(logger, () => void shutdown('the npm process that started the bot is gone', 0));
+  const files: { name: string; ensureFile: () => FileCheck }[] = [];
+  if (opened.kind === 'sqlite')
+    files.push({ name: 'feedback', ensureFile: () => opened.feedback.ensureFile() });
+  if (delivery instanceof SqliteDeliveryStore)
+    files.push({ name: 'delivery', ensureFile: () => delivery.ensureFile() });
+  watchFiles(files, logger, (message) => void shutdown('database file replaced', 1, message));
+
+  void matcher.prepare(store.current).then((onThread) => {
+    if (onThread) logger.info('matcher thread ready');
+    else logger.warn('matcher thread not available; matching in process');
+  });
+  const bot = await startBot(
+    config,
+    { ...deps, matcher, metrics },
+    {
+      token: config.BOT_TOKEN,
+      delivery: countingRedeliveries(delivery, metrics),
+      ...(link && delivery instanceof PostgresDeliveryStore
+        ? { replicas: { store: delivery, claimPolling: () => link.claimPolling() } }
+        : {}),
+    },
+  );
+  running.bot = bot;
   // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
   setTimeout(warmUpTraditional, 1000).unref();
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the answers in progress');
-    await bot.stop();
-    await metricsServer?.close();
-    await matcher.close();
-    await closeFeedback();
-    logger.info(
-      { matchedOnThread: matcher.counts.onThread, matchedInProcess: matcher.counts.inProcess },
-      'stopped',
-    );
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await bot.stopped;
+  await bot.stopped.catch((error: unknown) =>
+    shutdown('fatal error', 1, error instanceof Error ? error.message : String(error)),
+  );
+}
+
+// Under `npm start`, npm passes SIGTERM and SIGINT on but dies of SIGHUP, leaving the bot
+// behind it; a bot whose npm is gone stops, so that a restart does not find two of them.
+function watchParent(logger: Logger, onGone: () => void): void {
+  if (process.env.npm_lifecycle_event === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    logger.warn({ parent }, 'the npm process that started the bot exited');
+    onGone();
+  }, PARENT_CHECK_INTERVAL_MS);
+  timer.unref();
+}
+
+// A database file deleted while the bot runs is put back from the open copy; one replaced by
+// another file stops the bot with one line.
+function watchFiles(
+  files: { name: string; ensureFile: () => FileCheck }[],
+  logger: Logger,
+  onReplaced: (message: string) => void,
+): void {
+  const timer = setInterval(() => {
+    for (const file of files) {
+      try {
+        if (file.ensureFile() === 'recreated')
+          logger.warn(
+            { database: file.name },
+            'database file was deleted while the bot ran; written back from the open copy',
+          );
+      } catch (error) {
+        clearInterval(timer);
+        const message = error instanceof Error ? error.message : String(error);
+        logger.error({ database: file.name, error: message }, 'database file lost');
+        onReplaced(message);
+        return;
+      }
+    }
+  }, FILE_CHECK_INTERVAL_MS);
+  timer.unref();
 }
 
 main().catch((error: unknown) => {
@@ -87,6 +196,8 @@ main().catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof StartupError ||
     error instanceof FeedbackStoreError ||
+    error instanceof DeliveryStoreError ||
+    error instanceof SqliteFileError ||
     error instanceof DatabaseError ||
     error instanceof MetricsServerError;
   if (error instanceof KnowledgeError)

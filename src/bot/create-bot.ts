@@ -22,6 +22,7 @@ import { errorHandler } from './middlewares/error-handler.js';
 import { groupPace } from './middlewares/group-pace.js';
 import { networkRetry, type NetworkRetryOptions } from './middlewares/network-retry.js';
 import { countRefusals, countTelegramErrors, timeUpdates } from './middlewares/telegram-metrics.js';
+import { StoppingError } from '../delivery/update-dispatcher.js';
 import { repliesFor } from './replies.js';
 
 /** Telegram's Bot API, unless a self-hosted server is configured. */
@@ -34,8 +35,14 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** How network failures are retried; tests shorten the waits. */
   networkRetry?: NetworkRetryOptions;
-  /** Told the id of every update once its handling has finished, successfully or not. */
-  onUpdateHandled?: (updateId: number) => void;
+  /**
+   * The signal of a stop in progress: waits for a group's pace are cut short, so a stop is never
+   * held up by them (their updates stay in the inbox). A function, as the signal's owner is made
+   * after the bot.
+   */
+  stopping?: () => AbortSignal | undefined;
+  /** The signal of the stop's bound: from then on an update whose turn comes is not begun. */
+  cutoff?: () => AbortSignal | undefined;
 }
 
 /**
@@ -69,7 +76,9 @@ export function createBot(
   // Outgoing calls: keep groups under their pace, and honour every 429's retry_after.
   // Innermost, so that each attempt is counted, also those auto-retry repeats.
   if (deps.metrics) bot.api.config.use(countTelegramErrors(deps.metrics));
-  bot.api.config.use(groupPace(deps.settings.groupMessagesPerMinute));
+  bot.api.config.use(
+    groupPace(deps.settings.groupMessagesPerMinute, { stopping: options.stopping }),
+  );
   bot.api.config.use(networkRetry(options.networkRetry));
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 6, maxDelaySeconds: 120, rethrowHttpErrors: true }),
@@ -77,17 +86,12 @@ export function createBot(
 
   // Incoming updates: one at a time per chat, each once, no flood from a single user.
   if (deps.metrics) bot.use(timeUpdates(deps.metrics));
-  const onHandled = options.onUpdateHandled;
-  if (onHandled) {
-    bot.use(async (ctx, next) => {
-      try {
-        await next();
-      } finally {
-        onHandled(ctx.update.update_id);
-      }
-    });
-  }
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // An update whose turn comes after the stop's bound is left for the next start, not begun.
+  bot.use((_ctx, next) => {
+    if (options.cutoff?.()?.aborted) throw new StoppingError();
+    return next();
+  });
   bot.use(dedupeUpdates());
   bot.use(
     countRefusals(

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { configSchema } from '../config.js';
+import { configShape } from '../config.js';
 import { FeedbackStoreError } from '../feedback/feedback-store.js';
 import { collectStats, collectUnanswered, STATS_PERIODS } from '../feedback/insights.js';
 import { renderMarkdownReport } from '../feedback/markdown-report.js';
@@ -47,8 +47,8 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
 // Only where the records are: the report must not refuse to run because of a bot setting it
 // never reads.
 const envSchema = z.object({
-  DATA_DIR: configSchema.shape.DATA_DIR,
-  DATABASE_URL: configSchema.shape.DATABASE_URL,
+  DATA_DIR: configShape.DATA_DIR,
+  DATABASE_URL: configShape.DATABASE_URL,
 });
 
 // The store the bot writes to, opened for reading: it never creates a file or a schema.

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Lang } from '../knowledge/types.js';
+import { SqliteFile, type FileCheck } from '../sqlite-file.js';
 import {
   capQuestion,
   FeedbackStoreError,
@@ -67,52 +68,60 @@ export interface SqliteOpenOptions {
  * microseconds, so the promises of the interface resolve at once.
  */
 export class SqliteFeedbackStore implements FeedbackStore {
-  private readonly insertQuestion: Database.Statement<
+  private insertQuestion!: Database.Statement<
     [number, string, Lang, string | null, number, number, string]
   >;
-  private readonly selectQuestion: Database.Statement<[number], QuestionRow>;
-  private readonly selectVote: Database.Statement<[number, string], { value: number }>;
-  private readonly upsertVote: Database.Statement<[number, string, string, number, number]>;
-  private readonly countQuestions: Database.Statement<
+  private selectQuestion!: Database.Statement<[number], QuestionRow>;
+  private selectVote!: Database.Statement<[number, string], { value: number }>;
+  private upsertVote!: Database.Statement<[number, string, string, number, number]>;
+  private countQuestions!: Database.Statement<
     [number],
     { questions: number; answered: number | null }
   >;
-  private readonly countBySection: Database.Statement<
-    [number],
-    { sectionId: string; count: number }
-  >;
-  private readonly countVotes: Database.Statement<
+  private countBySection!: Database.Statement<[number], { sectionId: string; count: number }>;
+  private countVotes!: Database.Statement<
     [number],
     { sectionId: string; up: number; down: number }
   >;
-  private readonly selectUnanswered: Database.Statement<
-    [number, number],
-    { text: string; at: number }
-  >;
-  private readonly deleteQuestions: Database.Statement<[number]>;
-  private readonly deleteVotes: Database.Statement<[number]>;
-  private readonly countAllVotes: Database.Statement<[], { n: number }>;
-  private readonly vote: (input: VoteInput) => VoteOutcome;
-  private readonly salt: string;
+  private selectUnanswered!: Database.Statement<[number, number], { text: string; at: number }>;
+  private deleteQuestions!: Database.Statement<[number]>;
+  private deleteVotes!: Database.Statement<[number]>;
+  private countAllVotes!: Database.Statement<[], { n: number }>;
+  private vote!: (input: VoteInput) => VoteOutcome;
+  private salt!: string;
 
-  private constructor(
-    private readonly db: Database.Database,
-    /** The database file, for logs and error messages. */
-    readonly file: string,
-  ) {
-    db.pragma('journal_mode = WAL');
+  private readonly database: SqliteFile;
+
+  private constructor(file: string, mustExist: boolean) {
+    this.database = new SqliteFile(file, { mustExist, onOpen: (db) => this.prepare(db) });
+  }
+
+  /** The database file, for logs and error messages. */
+  get file(): string {
+    return this.database.file;
+  }
+
+  private get db(): Database.Database {
+    return this.database.db;
+  }
+
+  /** Puts the file back from the open copy when it was deleted (see {@link SqliteFile}). */
+  ensureFile(): FileCheck {
+    return this.database.ensureFile();
+  }
+
+  // Runs on every open of the file: at start, and after the file was put back.
+  private prepare(db: Database.Database): void {
     db.pragma('foreign_keys = ON');
-    // Another process (the report, a second instance during a restart) may hold the lock briefly.
-    db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new FeedbackStoreError(
-        `${file} was written by a newer version of the bot (schema ${version}); update the bot`,
+        `${db.name} was written by a newer version of the bot (schema ${version}); update the bot`,
       );
     }
     if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    this.salt = this.loadSalt();
+    this.salt = this.loadSalt(db);
 
     this.insertQuestion = db.prepare(
       'INSERT INTO questions (at, text, lang, best_section, score, answered, chat_type) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -166,13 +175,9 @@ export class SqliteFeedbackStore implements FeedbackStore {
       throw new FeedbackStoreError(
         `No feedback database at ${file}: the bot creates it when it starts (check DATA_DIR)`,
       );
-    let db: Database.Database | undefined;
     try {
-      if (!options.mustExist) mkdirSync(dataDir, { recursive: true });
-      db = new Database(file, { fileMustExist: options.mustExist ?? false });
-      return new SqliteFeedbackStore(db, file);
+      return new SqliteFeedbackStore(file, options.mustExist ?? false);
     } catch (error) {
-      db?.close();
       if (error instanceof FeedbackStoreError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new FeedbackStoreError(`Cannot open the feedback database ${file}: ${reason}`);
@@ -225,20 +230,20 @@ export class SqliteFeedbackStore implements FeedbackStore {
   }
 
   close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.database.close();
     return Promise.resolve();
   }
 
   // The salt lives in the database: a restart keeps one vote per user, and a copy of the votes
   // without this table cannot be matched to user ids.
-  private loadSalt(): string {
+  private loadSalt(db: Database.Database): string {
     // OR IGNORE: two processes opening a new file at once keep whichever salt came first.
-    this.db
-      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)")
-      .run(randomBytes(32).toString('base64url'));
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'voter_salt'").get() as
+    db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)").run(
+      randomBytes(32).toString('base64url'),
+    );
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'voter_salt'").get() as
       { value: string } | undefined;
-    if (!row) throw new FeedbackStoreError(`${this.file} has no voter salt`);
+    if (!row) throw new FeedbackStoreError(`${db.name} has no voter salt`);
     return row.value;
   }
 }

@@ -44,6 +44,17 @@ export class KnowledgeFileNameError extends Error {
   override readonly name = 'KnowledgeFileNameError';
 }
 
+/** A change of the knowledge in use, as told to {@link KnowledgeStore.onChange} listeners. */
+export type KnowledgeChange =
+  | { kind: 'reload'; version: number }
+  | { kind: 'install'; name: string; text: string; version: number };
+
+/** Options of a reload or an install. */
+export interface ChangeOptions {
+  /** Tell no listener: the change came from elsewhere (another replica) and is only applied. */
+  quiet?: boolean;
+}
+
 /** Builds the index of a knowledge version; asynchronous builders may yield to answers. */
 export type IndexBuilder = (knowledge: Knowledge) => SearchIndex | Promise<SearchIndex>;
 
@@ -55,6 +66,7 @@ export type IndexBuilder = (knowledge: Knowledge) => SearchIndex | Promise<Searc
 export class KnowledgeStore {
   private snapshot: KnowledgeSnapshot;
   private pending: Promise<ReloadOutcome> | undefined;
+  private readonly listeners = new Set<(change: KnowledgeChange) => void>();
 
   private constructor(
     readonly dir: string,
@@ -83,11 +95,35 @@ export class KnowledgeStore {
    * Reloads from disk. Concurrent calls share one reload: two admins pressing /reload at once,
    * or a SIGHUP during a /reload, read the files once.
    */
-  reload(): Promise<ReloadOutcome> {
-    this.pending ??= this.doReload().finally(() => {
-      this.pending = undefined;
-    });
+  reload(options: ChangeOptions = {}): Promise<ReloadOutcome> {
+    this.pending ??= this.doReload()
+      .then((outcome) => {
+        if (outcome.ok && !options.quiet) this.tell({ kind: 'reload', version: outcome.version });
+        return outcome;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
+  }
+
+  /**
+   * Calls `listener` after every successful reload and install, unless it was quiet; returns
+   * the function that stops it. A throwing listener never fails the change.
+   */
+  onChange(listener: (change: KnowledgeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(change: KnowledgeChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // the listener's own failure, reported by the listener
+      }
+    }
   }
 
   /**
@@ -122,7 +158,12 @@ export class KnowledgeStore {
    * over the old one, so no reader ever sees half a file. Should the reload still fail (another
    * edit in the meantime), the previous version is put back.
    */
-  async install(name: string, text: string, now: Date = new Date()): Promise<InstallOutcome> {
+  async install(
+    name: string,
+    text: string,
+    now: Date = new Date(),
+    options: ChangeOptions = {},
+  ): Promise<InstallOutcome> {
     const started = performance.now();
     const checked = await this.check(name, text);
     if (!checked.ok)
@@ -145,6 +186,8 @@ export class KnowledgeStore {
     if (!outcome.ok) {
       if (backup === undefined) await rm(target, { force: true });
       else await writeAtomically(target, await readFile(path.join(this.dir, backup), 'utf8'));
+    } else if (!options.quiet) {
+      this.tell({ kind: 'install', name, text, version: outcome.version });
     }
     return backup === undefined ? outcome : { ...outcome, backup };
   }
@@ -153,7 +196,8 @@ export class KnowledgeStore {
   // before a file was written, so it is waited for rather than joined.
   private async freshReload(): Promise<ReloadOutcome> {
     while (this.pending) await this.pending.catch(() => undefined);
-    return this.reload();
+    // Quiet: the install tells its listeners itself, with the file.
+    return this.reload({ quiet: true });
   }
 
   private async doReload(): Promise<ReloadOutcome> {
@@ -183,8 +227,8 @@ function assertFileName(name: string): void {
     throw new KnowledgeFileNameError(`"${name}" is not a knowledge file name`);
 }
 
-// Same folder, so the rename is atomic: the file is either the old text or the new one.
-async function writeAtomically(target: string, text: string): Promise<void> {
+/** Writes beside the target, then renames: a reader sees the old text or the new, never half. */
+export async function writeAtomically(target: string, text: string): Promise<void> {
   const temporary = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,

@@ -44,6 +44,34 @@ CREATE TABLE votes (
 CREATE INDEX votes_at ON votes (at);
 `,
   },
+  {
+    version: 2,
+    name: 'delivery: the updates accepted, pending or answered, and who answers them',
+    sql: `
+CREATE TABLE updates (
+  update_id bigint PRIMARY KEY,
+  state text NOT NULL CHECK (state IN ('pending', 'answered')),
+  body json,
+  owner integer,
+  accepted_at timestamptz NOT NULL,
+  answered_at timestamptz,
+  CHECK ((state = 'pending') = (body IS NOT NULL AND owner IS NOT NULL))
+);
+CREATE INDEX updates_pending ON updates (owner) WHERE state = 'pending';
+CREATE INDEX updates_answered_at ON updates (answered_at) WHERE state = 'answered';
+`,
+  },
+  {
+    version: 3,
+    name: 'knowledge files uploaded by admins, for every replica',
+    sql: `
+CREATE TABLE knowledge_files (
+  name text PRIMARY KEY,
+  text text NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+`,
+  },
 ]);
 
 /**

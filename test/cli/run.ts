@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { configSchema } from '../../src/config.js';
+import { configShape } from '../../src/config.js';
 import { repoRoot } from '../knowledge/section-files.js';
 
 /**
@@ -8,7 +8,7 @@ import { repoRoot } from '../knowledge/section-files.js';
  */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configSchema.shape)) delete env[key];
+  for (const key of Object.keys(configShape)) delete env[key];
   return { ...env, ...extra };
 }
 

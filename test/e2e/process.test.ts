@@ -4,7 +4,9 @@
  * children starting up). Cleanup kills the test's children and checks that the bot token never
  * appeared in anything they printed.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, describe, test, type TestContext } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
@@ -43,6 +45,8 @@ interface ProcessEnv {
 async function setUp(ctx: TestContext): Promise<ProcessEnv> {
   const fake = await FakeBotApi.start();
   const knowledgeDir = await copyKnowledge();
+  // Each test's bots keep their inbox and answered ids apart from the other tests' bots.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-data-'));
   const store = await KnowledgeStore.open(knowledgeDir);
   const children: BotProcess[] = [];
   ctx.onTestFinished(async () => {
@@ -50,6 +54,7 @@ async function setUp(ctx: TestContext): Promise<ProcessEnv> {
     await Promise.all(children.map((child) => child.exited));
     await fake.close();
     await rm(knowledgeDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     // The token, or its secret half, never appears in any output of any run.
     const output = children.map((child) => child.stdout + child.stderr).join('\n');
     if (output.includes(fake.token.split(':')[1] ?? fake.token)) {
@@ -60,6 +65,7 @@ async function setUp(ctx: TestContext): Promise<ProcessEnv> {
     BOT_TOKEN: fake.token,
     BOT_API_ROOT: fake.apiRoot,
     KNOWLEDGE_DIR: knowledgeDir,
+    DATA_DIR: dataDir,
     ADMIN_IDS: String(ADMIN_ID),
     LOG_LEVEL: 'info',
     ...extra,
@@ -263,9 +269,15 @@ describe.concurrent('start-up failures', TIMEOUT, () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
       });
     });
-    const bot = spawn(botEnv({ BOT_API_ROOT: `http://127.0.0.1:${port}` }));
+    const bot = spawn(
+      botEnv({ BOT_API_ROOT: `http://127.0.0.1:${port}`, STARTUP_RETRY_SECONDS: '2' }),
+    );
     expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
     expect(bot.stderr).toMatch(/Cannot reach the Bot API/);
+    // Retried with backoff first, each failure logged without the token.
+    expect(
+      bot.logs().filter((l) => l.msg === 'Bot API call failed at start-up; retrying').length,
+    ).toBeGreaterThanOrEqual(1);
     // The HTTP client quotes the request URL, token included: it must arrive masked.
     expect(bot.stderr).toContain('/bot[redacted]/');
     expect(bot.stderr).not.toContain(fake.token);

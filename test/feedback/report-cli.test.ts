@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { configSchema } from '../../src/config.js';
+import { configShape } from '../../src/config.js';
 import type { FeedbackStore, QuestionRecord } from '../../src/feedback/feedback-store.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { PostgresFeedbackStore } from '../../src/feedback/postgres-feedback-store.js';
@@ -25,7 +25,7 @@ function report(
   extraEnv: Record<string, string> = {},
 ): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configSchema.shape)) delete env[key];
+  for (const key of Object.keys(configShape)) delete env[key];
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'report', '--', ...args], {
       cwd: REPO_ROOT,

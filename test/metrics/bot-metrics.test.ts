@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createWebhookServer, type WebhookServer } from '../../src/bot/webhook-server.js';
+import {
+  createWebhookServer,
+  deliverDirectly,
+  type WebhookServer,
+} from '../../src/bot/webhook-server.js';
 import { BotMetrics } from '../../src/metrics/bot-metrics.js';
 import {
   GROUP_ID,
@@ -30,7 +34,8 @@ beforeEach(async () => {
     }),
     queueDepth: () => inFlight,
   });
-  server = createWebhookServer(h.bot, {
+  server = createWebhookServer({
+    deliver: deliverDirectly(h.bot),
     path: PATH,
     secretToken: SECRET,
     logger: h.deps.logger,

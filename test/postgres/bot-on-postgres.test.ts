@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { MIGRATIONS } from '../../src/postgres/migrations.js';
 import { SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
 import { exitWithin, removeWorkDir, spawnBot, stopAllBots } from '../support/bot-process.js';
 import { freshDatabaseUrl, testPool } from '../support/postgres-database.js';
@@ -40,7 +41,7 @@ describe('the bot with DATABASE_URL', () => {
       );
       expect(await exitWithin(bot, 30_000)).toEqual({ code: 0, signal: null });
       const ready = bot.logs().find((l) => l.msg === 'database ready');
-      expect(ready).toMatchObject({ applied: [1] });
+      expect(ready).toMatchObject({ applied: MIGRATIONS.map((m) => m.version) });
       expect(String(ready?.database)).toMatch(/^127\.0\.0\.1:\d+\/console_/);
       expect(bot.stdout + bot.stderr).not.toContain(PASSWORD);
 

@@ -43,6 +43,8 @@ export function spawnBot(env: Record<string, string | undefined>, input?: string
   for (const [key, value] of Object.entries({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // A DATA_DIR of its own unless the test shares one between runs (a restart).
+    DATA_DIR: mkdtempSync(path.join(workDir, 'data-')),
     ...env,
   })) {
     if (value !== undefined) cleanEnv[key] = value;

@@ -1,4 +1,6 @@
 import type { Transformer } from 'grammy';
+import { StoppingError } from '../../delivery/update-dispatcher.js';
+import { sleep as abortableSleep } from '../connect.js';
 import { RateWindow } from '../rate-window.js';
 
 // Methods that put a new message into a chat; edits and callback answers do not count.
@@ -16,15 +18,21 @@ const SENDING = new Set([
   'forwardMessage',
 ]);
 
+export interface GroupPaceOptions {
+  /** Waits the test clock instead of the real one. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A stop in progress: a waiting send gives up with a {@link StoppingError}. */
+  stopping?: (() => AbortSignal | undefined) | undefined;
+}
+
 /**
  * An API transformer that keeps every group under `perMinute` messages a minute by delaying
  * sends, never dropping them. Private chats are not paced: Telegram's per-chat limit there is
  * far above what one person's questions need, and any 429 is still honoured by auto-retry.
+ * A stop cuts the waits short, so a group's backlog never holds up a shutdown.
  */
-export function groupPace(
-  perMinute: number,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
-): Transformer {
+export function groupPace(perMinute: number, options: GroupPaceOptions = {}): Transformer {
+  const sleep = options.sleep ?? abortableSleep;
   const window = new RateWindow(perMinute, 60_000);
   return async (prev, method, payload, signal) => {
     const chatId =
@@ -35,7 +43,11 @@ export function groupPace(
       const slot = window.nextSlot(chatId);
       window.record(chatId, slot);
       const wait = slot - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        const stopping = options.stopping?.();
+        await sleep(wait, stopping);
+        if (stopping?.aborted) throw new StoppingError();
+      }
     }
     return prev(method, payload, signal);
   };
