@@ -22,6 +22,7 @@ import { MetricsServerError, startMetricsServer } from './metrics/metrics-server
 import { DatabaseError } from './postgres/connect.js';
 import { openSharedDatabase } from './postgres/database.js';
 import { PostgresDeliveryStore } from './postgres/postgres-delivery-store.js';
+import { PostgresSendSlots } from './postgres/postgres-send-slots.js';
 import { ReplicaLink } from './postgres/replica-link.js';
 import { restoreKnowledgeFiles, SharedKnowledge } from './postgres/shared-knowledge.js';
 import { reloadKnowledge } from './reload-knowledge.js';
@@ -66,7 +67,17 @@ async function main(): Promise<void> {
     await link?.close();
     await database?.close();
   };
-  const deps = { store, logger, settings: botSettings(config), feedback };
+  const settings = botSettings(config);
+  const deps = {
+    store,
+    logger,
+    settings,
+    feedback,
+    // Replicas book a group's sends in the database: together they stay under its pace.
+    ...(database
+      ? { sendSlots: new PostgresSendSlots(database.pool, settings.groupMessagesPerMinute) }
+      : {}),
+  };
   process.on('SIGHUP', () => void reloadKnowledge(store, logger, { signal: 'SIGHUP' }));
 
   if (!config.BOT_TOKEN) {

@@ -77,7 +77,10 @@ export function createBot(
   // Innermost, so that each attempt is counted, also those auto-retry repeats.
   if (deps.metrics) bot.api.config.use(countTelegramErrors(deps.metrics));
   bot.api.config.use(
-    groupPace(deps.settings.groupMessagesPerMinute, { stopping: options.stopping }),
+    groupPace(deps.settings.groupMessagesPerMinute, {
+      stopping: options.stopping,
+      slots: deps.sendSlots,
+    }),
   );
   bot.api.config.use(networkRetry(options.networkRetry));
   bot.api.config.use(

@@ -72,6 +72,17 @@ CREATE TABLE knowledge_files (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'group pacing shared by replicas: the booked send times per group',
+    sql: `
+CREATE TABLE group_send_slots (
+  chat text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX group_send_slots_chat_at ON group_send_slots (chat, at);
+`,
+  },
 ]);
 
 /**

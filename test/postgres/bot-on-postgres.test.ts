@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { MIGRATIONS } from '../../src/postgres/migrations.js';
 import { SHIPPED_KNOWLEDGE } from '../support/bot-harness.js';
 import { exitWithin, removeWorkDir, spawnBot, stopAllBots } from '../support/bot-process.js';
+import { FakeBotApi } from '../support/fake-bot-api.js';
 import { freshDatabaseUrl, testPool } from '../support/postgres-database.js';
 
 afterAll(async () => {
@@ -73,5 +74,38 @@ describe('the bot with DATABASE_URL', () => {
       /^Cannot connect to the database at 127\.0\.0\.1:1\/faq \(DATABASE_URL\)/,
     );
     expect(bot.stderr).not.toContain(PASSWORD);
+  });
+
+  test('a second poller on the same database is refused with one line, the first keeps polling', async () => {
+    const fake = await FakeBotApi.start();
+    const url = await freshDatabaseUrl('pollers');
+    const dirs = await Promise.all(
+      [0, 1].map(() => mkdtemp(path.join(tmpdir(), 'esim-faq-poller-'))),
+    );
+    try {
+      const env = (dataDir: string) => ({
+        BOT_TOKEN: fake.token,
+        BOT_API_ROOT: fake.apiRoot,
+        KNOWLEDGE_DIR: SHIPPED_KNOWLEDGE,
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+      });
+      const first = spawnBot(env(dirs[0] ?? ''));
+      await first.waitForLog('polling for updates', undefined, 30_000);
+      const second = spawnBot(env(dirs[1] ?? ''));
+      expect(await exitWithin(second, 30_000)).toEqual({ code: 1, signal: null });
+      const plain = second.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('{'));
+      expect(plain).toEqual([
+        'Another instance is already polling for this bot with the same DATABASE_URL: long polling allows one; run more replicas in webhook mode',
+      ]);
+      // The first still answers.
+      fake.privateText(1001, 'what is an esim');
+      await first.waitForLog('question', undefined, 20_000);
+      first.child.kill('SIGTERM');
+      expect(await exitWithin(first, 30_000)).toEqual({ code: 0, signal: null });
+    } finally {
+      await fake.close();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
   });
 });
