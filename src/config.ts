@@ -63,12 +63,19 @@ const common = {
   ANONYMOUS_ADMIN_CHAT_IDS: idList.default([]),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   DATA_DIR: z.string().trim().min(1).default('data'),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL such as postgres://bot:password@db:5432/faq',
+    })
+    .optional(),
   RETENTION_DAYS: number(1, 3650).default(90),
   BOT_API_ROOT: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8081' })
     .optional(),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: integer(0, 65535, 'a port number').default(8080),
+  METRICS_PORT: integer(0, 65535, 'a port number').optional(),
   MATCH_THRESHOLD: number(0, 1).optional(),
   GROUP_AUTO_ANSWER: flag.default(false),
   GROUP_AUTO_THRESHOLD: number(0, 1).default(0.7),
@@ -122,6 +129,13 @@ export const configShape = {
 export type Config = z.infer<typeof configSchema>;
 /** The configuration of a webhook bot, where the webhook settings are required. */
 export type WebhookConfig = z.infer<typeof webhookShape>;
+
+/** The password inside DATABASE_URL, masked in logs like the token. */
+export function databasePassword(config: Pick<Config, 'DATABASE_URL'>): string | undefined {
+  if (!config.DATABASE_URL) return undefined;
+  const password = new URL(config.DATABASE_URL).password;
+  return password ? decodeURIComponent(password) : undefined;
+}
 
 /** Thrown for a bad setting; its message is one line that names the key and never its value. */
 export class ConfigError extends Error {

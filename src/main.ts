@@ -6,7 +6,7 @@ import {
   startBot,
   type RunningBot,
 } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, databasePassword, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
 import { DeliveryStoreError } from './delivery/delivery-store.js';
 import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
@@ -16,6 +16,15 @@ import { KnowledgeError } from './knowledge/errors.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
+import { BotMetrics } from './metrics/bot-metrics.js';
+import { countingRedeliveries } from './metrics/counting-delivery-store.js';
+import { MetricsServerError, startMetricsServer } from './metrics/metrics-server.js';
+import { DatabaseError } from './postgres/connect.js';
+import { openSharedDatabase } from './postgres/database.js';
+import { PostgresDeliveryStore } from './postgres/postgres-delivery-store.js';
+import { PostgresSendSlots } from './postgres/postgres-send-slots.js';
+import { ReplicaLink } from './postgres/replica-link.js';
+import { restoreKnowledgeFiles, SharedKnowledge } from './postgres/shared-knowledge.js';
 import { reloadKnowledge } from './reload-knowledge.js';
 import { SqliteFileError, type FileCheck } from './sqlite-file.js';
 
@@ -27,17 +36,48 @@ const PARENT_CHECK_INTERVAL_MS = 500;
 // Side effects only: read the configuration, load the knowledge, wire, start, shut down.
 async function main(): Promise<void> {
   const config = await loadConfig();
-  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET].filter((s): s is string => !!s);
+  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET, databasePassword(config)].filter(
+    (s): s is string => !!s,
+  );
   const logger = createLogger(config.LOG_LEVEL, { secrets });
+  // With DATABASE_URL, replicas share one database: its pool, and this replica's own link
+  // (liveness, notifications, the single-poller lock).
+  const database = config.DATABASE_URL
+    ? await openSharedDatabase(config.DATABASE_URL, logger)
+    : undefined;
+  const link =
+    database && config.DATABASE_URL
+      ? await ReplicaLink.open(config.DATABASE_URL, logger)
+      : undefined;
+  if (database) await restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
   const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
   const { knowledge } = store.current;
   logger.info(
     { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },
     'knowledge loaded',
   );
+  const shared =
+    database && link ? await SharedKnowledge.start(database.pool, link, store, logger) : undefined;
   // The console chat records into the same DATA_DIR: its /stats show what was typed there.
-  const { feedback, close: closeFeedback } = openFeedback(feedbackSettings(config), logger);
-  const deps = { store, logger, settings: botSettings(config), feedback };
+  const opened = await openFeedback(feedbackSettings(config), logger, database);
+  const { feedback } = opened;
+  const closeFeedback = async () => {
+    await opened.close();
+    shared?.stop();
+    await link?.close();
+    await database?.close();
+  };
+  const settings = botSettings(config);
+  const deps = {
+    store,
+    logger,
+    settings,
+    feedback,
+    // Replicas book a group's sends in the database: together they stay under its pace.
+    ...(database
+      ? { sendSlots: new PostgresSendSlots(database.pool, settings.groupMessagesPerMinute) }
+      : {}),
+  };
   process.on('SIGHUP', () => void reloadKnowledge(store, logger, { signal: 'SIGHUP' }));
 
   if (!config.BOT_TOKEN) {
@@ -46,7 +86,22 @@ async function main(): Promise<void> {
     return;
   }
 
-  const delivery = SqliteDeliveryStore.open(config.DATA_DIR);
+  const delivery =
+    database && link
+      ? new PostgresDeliveryStore(database.pool, link.replicaId)
+      : SqliteDeliveryStore.open(config.DATA_DIR);
+  const metrics = new BotMetrics();
+  metrics.observe({
+    knowledge: () => ({
+      version: store.current.version,
+      sections: store.current.knowledge.sections.length,
+      loadedAt: store.current.loadedAt,
+    }),
+  });
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.HOST, logger });
   const matcher = new ThreadMatcher({ logger });
   // Set once started; a signal during start-up finds it empty and simply exits.
   const running: { bot?: RunningBot } = {};
@@ -62,6 +117,7 @@ async function main(): Promise<void> {
       await running.bot
         ?.stop()
         .catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+      await metricsServer?.close();
       await matcher.close();
       await delivery.close();
       await closeFeedback();
@@ -75,20 +131,28 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   watchParent(logger, () => void shutdown('the npm process that started the bot is gone', 0));
-  watchFiles(
-    [
-      { name: 'feedback', ensureFile: () => feedback.ensureFile() },
-      { name: 'delivery', ensureFile: () => delivery.ensureFile() },
-    ],
-    logger,
-    (message) => void shutdown('database file replaced', 1, message),
-  );
+  const files: { name: string; ensureFile: () => FileCheck }[] = [];
+  if (opened.kind === 'sqlite')
+    files.push({ name: 'feedback', ensureFile: () => opened.feedback.ensureFile() });
+  if (delivery instanceof SqliteDeliveryStore)
+    files.push({ name: 'delivery', ensureFile: () => delivery.ensureFile() });
+  watchFiles(files, logger, (message) => void shutdown('database file replaced', 1, message));
 
   void matcher.prepare(store.current).then((onThread) => {
     if (onThread) logger.info('matcher thread ready');
     else logger.warn('matcher thread not available; matching in process');
   });
-  const bot = await startBot(config, { ...deps, matcher }, { token: config.BOT_TOKEN, delivery });
+  const bot = await startBot(
+    config,
+    { ...deps, matcher, metrics },
+    {
+      token: config.BOT_TOKEN,
+      delivery: countingRedeliveries(delivery, metrics),
+      ...(link && delivery instanceof PostgresDeliveryStore
+        ? { replicas: { store: delivery, claimPolling: () => link.claimPolling() } }
+        : {}),
+    },
+  );
   running.bot = bot;
   // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
   setTimeout(warmUpTraditional, 1000).unref();
@@ -144,7 +208,9 @@ main().catch((error: unknown) => {
     error instanceof StartupError ||
     error instanceof FeedbackStoreError ||
     error instanceof DeliveryStoreError ||
-    error instanceof SqliteFileError;
+    error instanceof SqliteFileError ||
+    error instanceof DatabaseError ||
+    error instanceof MetricsServerError;
   if (error instanceof KnowledgeError)
     console.error(`The knowledge cannot be loaded:\n${error.message}`);
   else

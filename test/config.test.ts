@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { botSettings } from '../src/app.js';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { ConfigError, databasePassword, parseConfig } from '../src/config.js';
 import { TEST_KNOWLEDGE } from './support/bot-harness.js';
 import { exitWithin, removeWorkDir, spawnBot, stopAllBots } from './support/bot-process.js';
 
@@ -103,6 +103,15 @@ describe('parseConfig on a valid environment', () => {
     expect(url).toBe('https://bot.example.com/hook');
   });
 
+  test('DATABASE_URL takes a postgres URL, whose password is masked like the token', () => {
+    const url = 'postgresql://bot:p%40ss-word@db.internal:5432/faq';
+    const config = parseConfig({ DATABASE_URL: url });
+    expect(config.DATABASE_URL).toBe(url);
+    expect(databasePassword(config)).toBe('p@ss-word');
+    expect(databasePassword(parseConfig({ DATABASE_URL: 'postgres://db/faq' }))).toBeUndefined();
+    expect(parseConfig({}).DATABASE_URL).toBeUndefined();
+  });
+
   test('empty strings count as unset', () => {
     const config = parseConfig({ BOT_TOKEN: '', MODE: ' ', ADMIN_IDS: '' });
     expect(config.BOT_TOKEN).toBeUndefined();
@@ -155,6 +164,10 @@ describe('parseConfig on a bad value', () => {
     ['BOT_API_ROOT', { BOT_API_ROOT: 'ftp://127.0.0.1' }],
     ['GROUP_AUTO_ANSWER', { GROUP_AUTO_ANSWER: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://bot:pw@db/faq' }],
+    ['DATABASE_URL', { DATABASE_URL: 'db:5432/faq' }],
+    ['METRICS_PORT', { METRICS_PORT: 'metrics' }],
+    ['METRICS_PORT', { METRICS_PORT: '70000' }],
   ] as const)('a bad %s is named in one line', (key, env) => {
     // A valid token rides along: whatever fails, the message never quotes it.
     const message = configError({ BOT_TOKEN: TOKEN, MODE: 'polling', ...env });

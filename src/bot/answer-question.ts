@@ -34,6 +34,7 @@ export async function answerQuestion(
     fallbackLang: userLang(ctx),
     ...(threshold === undefined ? {} : { threshold }),
   });
+  deps.metrics?.matched((performance.now() - started) / 1000);
   // An unaddressed group message the bot stays silent on was not asked of it: not recorded.
   const silent = options.shouldReply !== undefined && !options.shouldReply(result);
   let questionId: number | undefined;
@@ -57,6 +58,7 @@ export async function answerQuestion(
         await deps.feedback?.markNotDelivered(questionId).catch(() => undefined);
       throw error;
     }
+    deps.metrics?.question(ctx.chat?.type ?? 'unknown', result.section ? 'answered' : 'declined');
   }
   deps.logger.info(
     {

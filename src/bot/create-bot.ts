@@ -23,6 +23,7 @@ import { dedupeUpdates } from './middlewares/dedupe-updates.js';
 import { errorHandler } from './middlewares/error-handler.js';
 import { groupPace } from './middlewares/group-pace.js';
 import { networkRetry, type NetworkRetryOptions } from './middlewares/network-retry.js';
+import { countRefusals, countTelegramErrors, timeUpdates } from './middlewares/telegram-metrics.js';
 import { StoppingError } from '../delivery/update-dispatcher.js';
 import { repliesFor } from './replies.js';
 
@@ -75,8 +76,13 @@ export function createBot(
   });
 
   // Outgoing calls: keep groups under their pace, and honour every 429's retry_after.
+  // Innermost, so that each attempt is counted, also those auto-retry repeats.
+  if (deps.metrics) bot.api.config.use(countTelegramErrors(deps.metrics));
   bot.api.config.use(
-    groupPace(deps.settings.groupMessagesPerMinute, { stopping: options.stopping }),
+    groupPace(deps.settings.groupMessagesPerMinute, {
+      stopping: options.stopping,
+      slots: deps.sendSlots,
+    }),
   );
   bot.api.config.use(networkRetry(options.networkRetry));
   bot.api.config.use(
@@ -84,6 +90,7 @@ export function createBot(
   );
 
   // Incoming updates: one at a time per chat, each once, no flood from a single user.
+  if (deps.metrics) bot.use(timeUpdates(deps.metrics));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // An update whose turn comes after the stop's bound is left for the next start, not begun.
   bot.use((_ctx, next) => {
@@ -92,18 +99,24 @@ export function createBot(
   });
   bot.use(dedupeUpdates());
   bot.use(
-    limit<BotContext, never>({
-      timeFrame: 1000,
-      limit: deps.settings.userMessagesPerSecond,
-      // Inline queries are exempt: typing sends one per keystroke, they are answered from a
-      // short cache, and dropping the last one would leave the asker with stale results.
-      keyGenerator: (ctx) => (ctx.inlineQuery ? undefined : ctx.from?.id.toString()),
-      onLimitExceeded: async (ctx) => {
-        deps.logger.warn({ user: ctx.from?.id, chat: ctx.chat?.id }, 'user rate limit exceeded');
-        if (ctx.chat?.type === 'private')
-          await ctx.reply(repliesFor(userLang(ctx)).tooFast).catch(() => undefined);
-      },
-    }),
+    countRefusals(
+      limit<BotContext, never>({
+        timeFrame: 1000,
+        limit: deps.settings.userMessagesPerSecond,
+        // Inline queries are exempt: typing sends one per keystroke, they are answered from a
+        // short cache, and dropping the last one would leave the asker with stale results.
+        keyGenerator: (ctx) => (ctx.inlineQuery ? undefined : ctx.from?.id.toString()),
+        onLimitExceeded: async (ctx) => {
+          deps.logger.warn(
+            { update: ctx.update.update_id, user: ctx.from?.id, chat: ctx.chat?.id },
+            'user rate limit exceeded',
+          );
+          if (ctx.chat?.type === 'private')
+            await ctx.reply(repliesFor(userLang(ctx)).tooFast).catch(() => undefined);
+        },
+      }),
+      deps.metrics,
+    ),
   );
 
   bot.use(welcomeFeature(deps));

@@ -1,6 +1,8 @@
 import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { KnowledgeStore } from '../knowledge/store.js';
 import type { Logger } from '../logger.js';
+import type { BotMetrics } from '../metrics/bot-metrics.js';
+import type { SendSlots } from './middlewares/group-pace.js';
 import type { QuestionMatcher } from '../match-thread/thread-matcher.js';
 
 /** The settings the bot's features read, taken from the validated configuration. */
@@ -28,6 +30,10 @@ export interface BotDeps {
   feedback?: FeedbackStore;
   /** Where questions are matched: a thread of its own in a running bot; in process when absent. */
   matcher?: QuestionMatcher;
+  /** Where groups' send times are booked: shared by replicas; this process's memory when absent. */
+  sendSlots?: SendSlots;
+  /** Counted for `GET /metrics`; nothing is counted when absent. */
+  metrics?: BotMetrics;
   /** The clock; tests inject one. The system clock when absent. */
   now?: () => Date;
 }

@@ -15,6 +15,8 @@ export interface WebhookOptions {
   retry: RetryOptions;
   shutdownTimeoutMs: number;
   health: () => Record<string, unknown>;
+  /** Served on GET /metrics when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startWebhook(options: WebhookOptions): Promise<RunningBot>
     secretToken: config.WEBHOOK_SECRET,
     logger,
     health: options.health,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     deliver: async (update) => {
       const { answered } = await dispatcher.accept([update]);
       let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import { BotError, type Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { InboxUpdate } from '../delivery/delivery-store.js';
 import type { Logger } from '../logger.js';
+import { serveMetrics } from '../metrics/metrics-server.js';
 
 /** The header in which Telegram repeats the webhook's secret token. */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -46,6 +47,8 @@ export interface WebhookServerOptions {
   deliver: (update: InboxUpdate) => Promise<void>;
   /** Reported by GET /healthz. */
   health?: () => Record<string, unknown>;
+  /** Served on GET /metrics (Prometheus text format) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   limits?: Partial<WebhookLimits>;
 }
 
@@ -95,6 +98,11 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ ok: true, ...options.health?.() }));
+        return;
+      }
+      const metrics = options.metrics;
+      if (req.method === 'GET' && url.pathname === '/metrics' && metrics) {
+        void serveMetrics(metrics, res, options.logger);
         return;
       }
       if (req.method !== 'POST' || url.pathname !== options.path) {

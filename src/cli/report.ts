@@ -6,7 +6,10 @@ import { collectStats, collectUnanswered, STATS_PERIODS } from '../feedback/insi
 import { renderHtmlReport } from '../feedback/html-report.js';
 import { renderMarkdownReport } from '../feedback/markdown-report.js';
 import { CHART_DAYS, collectChartData, renderStatsSvg } from '../feedback/stats-chart.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
+import { PostgresFeedbackStore } from '../feedback/postgres-feedback-store.js';
 import { SqliteFeedbackStore } from '../feedback/sqlite-feedback-store.js';
+import { DatabaseError, openPool } from '../postgres/connect.js';
 
 const reportArgsSchema = z.object({
   days: z.coerce
@@ -47,24 +50,50 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
   return parsed.data;
 }
 
-// Only DATA_DIR: the report must not refuse to run because of a bot setting it never reads.
-const envSchema = z.object({ DATA_DIR: configShape.DATA_DIR });
+// Only where the records are: the report must not refuse to run because of a bot setting it
+// never reads.
+const envSchema = z.object({
+  DATA_DIR: configShape.DATA_DIR,
+  DATABASE_URL: configShape.DATABASE_URL,
+});
+
+// The store the bot writes to, opened for reading: it never creates a file or a schema.
+async function openForReading(
+  env: z.infer<typeof envSchema>,
+): Promise<{ store: FeedbackStore; close: () => Promise<void> }> {
+  if (!env.DATABASE_URL) {
+    const store = SqliteFeedbackStore.open(env.DATA_DIR, { mustExist: true });
+    return { store, close: () => store.close() };
+  }
+  const pool = await openPool(env.DATABASE_URL);
+  try {
+    const store = await PostgresFeedbackStore.open(pool, { mustExist: true });
+    return { store, close: () => pool.end() };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
 
 /**
  * `npm run report [-- --days N] [--html]`: the unanswered questions of the last N days grouped by
  * similarity, the most 👎'd sections and the figures of 1, 7, 30 and N days, as Markdown on
  * stdout, for the people who edit the knowledge; with `--html`, one self-contained page with
- * the chart of questions per day and top sections. Reads `<DATA_DIR>/feedback.sqlite`.
+ * the chart of questions per day and top sections. Reads `<DATA_DIR>/feedback.sqlite`, or the
+ * database of DATABASE_URL.
  */
 async function main(): Promise<void> {
   const args = parseReportArgs(process.argv.slice(2));
   const dotenv = await import('dotenv');
   dotenv.config({ quiet: true });
   const present = Object.fromEntries(
-    Object.entries({ DATA_DIR: process.env.DATA_DIR }).filter(([, v]) => v?.trim()),
+    Object.entries({
+      DATA_DIR: process.env.DATA_DIR,
+      DATABASE_URL: process.env.DATABASE_URL,
+    }).filter(([, v]) => v?.trim()),
   );
   const env = envSchema.parse(present);
-  const store = SqliteFeedbackStore.open(env.DATA_DIR, { mustExist: true });
+  const { store, close } = await openForReading(env);
   try {
     const now = new Date();
     const periods = [...new Set([...STATS_PERIODS, args.days])].sort((a, b) => a - b);
@@ -89,12 +118,15 @@ async function main(): Promise<void> {
     );
     process.stdout.write(renderHtmlReport(report, chart, 'Feedback report'));
   } finally {
-    await store.close();
+    await close();
   }
 }
 
 main().catch((error: unknown) => {
-  const known = error instanceof ReportArgsError || error instanceof FeedbackStoreError;
+  const known =
+    error instanceof ReportArgsError ||
+    error instanceof FeedbackStoreError ||
+    error instanceof DatabaseError;
   console.error(
     known
       ? (error as Error).message

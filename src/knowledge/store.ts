@@ -63,6 +63,17 @@ export class KnowledgeFileNameError extends Error {
   override readonly name = 'KnowledgeFileNameError';
 }
 
+/** A change of the knowledge in use, as told to {@link KnowledgeStore.onChange} listeners. */
+export type KnowledgeChange =
+  | { kind: 'reload'; version: number }
+  | { kind: 'install'; name: string; text: string; version: number };
+
+/** Options of a reload or an install. */
+export interface ChangeOptions {
+  /** Tell no listener: the change came from elsewhere (another replica) and is only applied. */
+  quiet?: boolean;
+}
+
 /** Builds the index of a knowledge version; asynchronous builders may yield to answers. */
 export type IndexBuilder = (knowledge: Knowledge) => SearchIndex | Promise<SearchIndex>;
 
@@ -74,6 +85,7 @@ export type IndexBuilder = (knowledge: Knowledge) => SearchIndex | Promise<Searc
 export class KnowledgeStore {
   private snapshot: KnowledgeSnapshot;
   private pending: Promise<ReloadOutcome> | undefined;
+  private readonly listeners = new Set<(change: KnowledgeChange) => void>();
 
   private constructor(
     readonly dir: string,
@@ -102,11 +114,35 @@ export class KnowledgeStore {
    * Reloads from disk. Concurrent calls share one reload: two admins pressing /reload at once,
    * or a SIGHUP during a /reload, read the files once.
    */
-  reload(): Promise<ReloadOutcome> {
-    this.pending ??= this.doReload().finally(() => {
-      this.pending = undefined;
-    });
+  reload(options: ChangeOptions = {}): Promise<ReloadOutcome> {
+    this.pending ??= this.doReload()
+      .then((outcome) => {
+        if (outcome.ok && !options.quiet) this.tell({ kind: 'reload', version: outcome.version });
+        return outcome;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
+  }
+
+  /**
+   * Calls `listener` after every successful reload and install, unless it was quiet; returns
+   * the function that stops it. A throwing listener never fails the change.
+   */
+  onChange(listener: (change: KnowledgeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(change: KnowledgeChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // the listener's own failure, reported by the listener
+      }
+    }
   }
 
   /**
@@ -141,7 +177,12 @@ export class KnowledgeStore {
    * over the old one, so no reader ever sees half a file. Should the reload still fail (another
    * edit in the meantime), the previous version is put back.
    */
-  async install(name: string, text: string, now: Date = new Date()): Promise<InstallOutcome> {
+  async install(
+    name: string,
+    text: string,
+    now: Date = new Date(),
+    options: ChangeOptions = {},
+  ): Promise<InstallOutcome> {
     const started = performance.now();
     const checked = await this.check(name, text);
     if (!checked.ok)
@@ -164,6 +205,8 @@ export class KnowledgeStore {
     if (!outcome.ok) {
       if (backup === undefined) await rm(target, { force: true });
       else await restore(path.join(this.dir, backup), target);
+    } else if (!options.quiet) {
+      this.tell({ kind: 'install', name, text, version: outcome.version });
     }
     return backup === undefined ? outcome : { ...outcome, backup };
   }
@@ -180,7 +223,8 @@ export class KnowledgeStore {
   // before a file was written, so it is waited for rather than joined.
   private async freshReload(): Promise<ReloadOutcome> {
     while (this.pending) await this.pending.catch(() => undefined);
-    return this.reload();
+    // Quiet: the install tells its listeners itself, with the file.
+    return this.reload({ quiet: true });
   }
 
   private async doReload(): Promise<ReloadOutcome> {
@@ -206,8 +250,8 @@ export class KnowledgeStore {
   }
 }
 
-// Same folder, so the rename is atomic: the file is either the old text or the new one.
-async function writeAtomically(target: string, text: string): Promise<void> {
+// Same folder, so the rename is atomic: a reader sees the old text or the new, never half.
+export async function writeAtomically(target: string, text: string): Promise<void> {
   const temporary = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,

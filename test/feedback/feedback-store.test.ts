@@ -12,7 +12,11 @@ import {
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { MemoryFeedbackStore } from '../../src/feedback/memory-feedback-store.js';
 import { pruneFeedback } from '../../src/feedback/retention.js';
+import { PostgresFeedbackStore } from '../../src/feedback/postgres-feedback-store.js';
 import { FEEDBACK_FILE, SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
+import { openSharedDatabase } from '../../src/postgres/database.js';
+import { captureLogs } from '../support/bot-harness.js';
+import { freshDatabaseUrl } from '../support/postgres-database.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS);
@@ -42,8 +46,22 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
+const closeAfter: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closeAfter.splice(0)) await close();
+});
+
+/** A PostgreSQL store on a new database, migrated as at start-up. */
+async function postgresStore(): Promise<FeedbackStore> {
+  const db = await openSharedDatabase(await freshDatabaseUrl('feedback'), captureLogs().logger);
+  closeAfter.push(db.close);
+  return PostgresFeedbackStore.open(db.pool);
+}
+
+// The contract every store keeps: the same tests, run on each.
 const implementations: [string, () => Promise<FeedbackStore>][] = [
   ['SQLite', async () => SqliteFeedbackStore.open(path.join(await dataDir(), 'nested'))],
+  ['PostgreSQL', postgresStore],
   ['memory', () => Promise.resolve(new MemoryFeedbackStore())],
 ];
 
@@ -68,6 +86,17 @@ describe.each(implementations)('the %s feedback store', (_name, open) => {
     expect(await vote(8, 1)).toEqual({ status: 'recorded', sectionId: 'esim' });
     expect((await store.summary(daysAgo(1))).votes).toEqual([
       { sectionId: 'esim', up: 1, down: 1 },
+    ]);
+  });
+
+  test('two presses of the same button at once count once', async () => {
+    const store = await fresh();
+    const id = await store.recordQuestion(question());
+    const press = () => store.recordVote({ questionId: id, userId: 7, value: 1, at: NOW });
+    const outcomes = await Promise.all([press(), press(), press()]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['recorded', 'unchanged', 'unchanged']);
+    expect((await store.summary(daysAgo(1))).votes).toEqual([
+      { sectionId: 'esim', up: 1, down: 0 },
     ]);
   });
 

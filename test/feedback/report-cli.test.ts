@@ -2,12 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { configShape } from '../../src/config.js';
-import type { QuestionRecord } from '../../src/feedback/feedback-store.js';
+import type { FeedbackStore, QuestionRecord } from '../../src/feedback/feedback-store.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
+import { PostgresFeedbackStore } from '../../src/feedback/postgres-feedback-store.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
-import { REPO_ROOT } from '../support/bot-harness.js';
+import { openSharedDatabase } from '../../src/postgres/database.js';
+import { captureLogs, REPO_ROOT } from '../support/bot-harness.js';
+import { createDatabase } from '../support/postgres-server.js';
 
 interface Run {
   code: number | null;
@@ -16,13 +19,17 @@ interface Run {
 }
 
 /** `npm run --silent report -- …args` from the repository root, with only DATA_DIR set. */
-function report(args: readonly string[], dataDir: string): Promise<Run> {
+function report(
+  args: readonly string[],
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(configShape)) delete env[key];
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'report', '--', ...args], {
       cwd: REPO_ROOT,
-      env: { ...env, DATA_DIR: dataDir },
+      env: { ...env, DATA_DIR: dataDir, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -35,11 +42,10 @@ function report(args: readonly string[], dataDir: string): Promise<Run> {
 }
 
 let dataDir: string;
+let databaseUrl: string;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-report-'));
-  const store = SqliteFeedbackStore.open(dataDir);
-  const now = Date.now();
+// The same records in a store: the SQLite file, and a PostgreSQL database.
+async function seed(store: FeedbackStore, now: number): Promise<void> {
   const ask = (text: string, answered: boolean, daysAgo = 0, bestSection = 'esim') =>
     store.recordQuestion({
       text,
@@ -58,7 +64,18 @@ beforeAll(async () => {
   await store.recordVote({ questionId: esim, userId: 1, value: 1, at: new Date() });
   await store.recordVote({ questionId: safe, userId: 1, value: -1, at: new Date() });
   await store.recordVote({ questionId: safe, userId: 2, value: -1, at: new Date() });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'esim-faq-report-'));
+  const now = Date.now();
+  const store = SqliteFeedbackStore.open(dataDir);
+  await seed(store, now);
   await store.close();
+  databaseUrl = await createDatabase(inject('postgresUrl'), 'report');
+  const database = await openSharedDatabase(databaseUrl, captureLogs().logger);
+  await seed(await PostgresFeedbackStore.open(database.pool), now);
+  await database.close();
 });
 
 afterAll(async () => {
@@ -116,6 +133,26 @@ describe('npm run report', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(
       `No feedback database at ${path.join(dataDir, 'missing', 'feedback.sqlite')}`,
+    );
+  });
+
+  test('reads the same records from the PostgreSQL database of DATABASE_URL', async () => {
+    const [fromFile, fromDatabase, empty] = await Promise.all([
+      report(['--days', '30'], dataDir),
+      report(['--days', '30'], path.join(dataDir, 'missing'), { DATABASE_URL: databaseUrl }),
+      report([], dataDir, {
+        DATABASE_URL: await createDatabase(inject('postgresUrl'), 'report_empty'),
+      }),
+    ]);
+    expect(fromDatabase.stderr).toBe('');
+    expect(fromDatabase.code).toBe(0);
+    const body = (out: string) => out.split('\n').filter((l) => !/^_?Generated/i.test(l));
+    expect(body(fromDatabase.stdout)).toEqual(body(fromFile.stdout));
+    expect(fromDatabase.stdout).toContain('| last 30 days | 8 | 2 | 25% |');
+    // A database the bot never started on: a clear line, and still nothing created.
+    expect(empty.code).toBe(1);
+    expect(empty.stderr.trim()).toBe(
+      'No feedback records in the database of DATABASE_URL: the bot creates them when it starts',
     );
   });
 });

@@ -22,6 +22,7 @@ import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js
 import type { Lang, Section } from '../../src/knowledge/types.js';
 import { KnowledgeStore } from '../../src/knowledge/store.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import type { BotMetrics } from '../../src/metrics/bot-metrics.js';
 import { sectionText } from '../../src/match/localize.js';
 import { FakeBotApi, type RecordedCall, type SentMessage } from './fake-bot-api.js';
 
@@ -145,6 +146,8 @@ export interface HarnessOptions {
   feedback?: FeedbackStore;
   /** The clock the bot reads (question and vote times, report periods, upload expiry). */
   now?: () => Date;
+  /** Counts for `GET /metrics`; none when absent. */
+  metrics?: BotMetrics;
 }
 
 export interface BotHarness {
@@ -189,6 +192,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       settings: testSettings(options.settings),
       feedback,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     };
     const bot = createBot(fake.token, deps, { botInfo: fake.botInfo, apiRoot: fake.apiRoot });
     return {

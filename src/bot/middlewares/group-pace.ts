@@ -18,7 +18,30 @@ const SENDING = new Set([
   'forwardMessage',
 ]);
 
+/**
+ * Where a group's send times are booked. In one process a {@link RateWindow}; replicas share
+ * one in their database, so that together they stay under the limit.
+ */
+export interface SendSlots {
+  /** Books the earliest time a message to `chat` may go out and returns it (ms since epoch). */
+  reserve(chat: string | number, now: number): Promise<number> | number;
+}
+
+/** Send slots in this process's memory. */
+export function localSendSlots(perMinute: number): SendSlots {
+  const window = new RateWindow(perMinute, 60_000);
+  return {
+    reserve: (chat, now) => {
+      const slot = window.nextSlot(chat, now);
+      window.record(chat, slot);
+      return slot;
+    },
+  };
+}
+
 export interface GroupPaceOptions {
+  /** Where the send times are booked; this process's memory by default. */
+  slots?: SendSlots | undefined;
   /** Waits the test clock instead of the real one. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** A stop in progress: a waiting send gives up with a {@link StoppingError}. */
@@ -33,15 +56,14 @@ export interface GroupPaceOptions {
  */
 export function groupPace(perMinute: number, options: GroupPaceOptions = {}): Transformer {
   const sleep = options.sleep ?? abortableSleep;
-  const window = new RateWindow(perMinute, 60_000);
+  const slots = options.slots ?? localSendSlots(perMinute);
   return async (prev, method, payload, signal) => {
     const chatId =
       SENDING.has(method) && payload && 'chat_id' in payload ? payload.chat_id : undefined;
     // Group and channel ids are negative; @usernames address public groups and channels.
     const paced = (typeof chatId === 'number' && chatId < 0) || typeof chatId === 'string';
     if (paced) {
-      const slot = window.nextSlot(chatId);
-      window.record(chatId, slot);
+      const slot = await slots.reserve(chatId, Date.now());
       const wait = slot - Date.now();
       if (wait > 0) {
         const stopping = options.stopping?.();
