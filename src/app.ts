@@ -92,6 +92,19 @@ export async function openFeedback(
   } as OpenFeedback;
 }
 
+const FORGET_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+async function forgetOldAnswers(delivery: DeliveryStore, logger: Logger): Promise<void> {
+  try {
+    const forgotten = await delivery.forgetAnsweredBefore(
+      new Date(Date.now() - ANSWERED_IDS_KEPT_MS),
+    );
+    logger.debug({ forgotten }, 'old answered update ids forgotten');
+  } catch (error) {
+    logger.warn({ err: error }, 'old answered update ids not forgotten');
+  }
+}
+
 /** What a running bot needs besides the bot's own dependencies. */
 export interface StartOptions {
   token: string;
@@ -153,10 +166,9 @@ export async function startBot(
     () => registerCommands(bot.api, deps.settings.adminIds, logger),
     retry,
   );
-  const forgotten = await options.delivery.forgetAnsweredBefore(
-    new Date(Date.now() - ANSWERED_IDS_KEPT_MS),
-  );
-  logger.debug({ forgotten }, 'old answered update ids forgotten');
+  await forgetOldAnswers(options.delivery, logger);
+  // And every few hours, so that a bot running for weeks keeps a day or two of ids, not all.
+  setInterval(() => void forgetOldAnswers(options.delivery, logger), FORGET_INTERVAL_MS).unref();
   const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   metrics?.observe({ queueDepth: () => dispatcher.size });
   const sweep = options.replicas

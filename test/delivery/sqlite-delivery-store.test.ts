@@ -99,3 +99,21 @@ test('a database file replaced by another file is reported, not overwritten', as
   expect(() => store.ensureFile()).toThrow(SqliteFileError);
   await store.close();
 });
+
+test('a feedback database of schema 1 gains the delivered column and keeps its questions', async () => {
+  const dir = await dataDir();
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(path.join(dir, FEEDBACK_FILE));
+  old.exec(`CREATE TABLE questions (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, text TEXT NOT NULL,
+    lang TEXT NOT NULL, best_section TEXT, score REAL NOT NULL,
+    answered INTEGER NOT NULL CHECK (answered IN (0, 1)), chat_type TEXT NOT NULL);
+    INSERT INTO questions (at, text, lang, best_section, score, answered, chat_type)
+    VALUES (${Date.now()}, 'what is an esim', 'en', 'esim', 0.9, 1, 'private');
+    PRAGMA user_version = 1;`);
+  old.close();
+  const feedback = SqliteFeedbackStore.open(dir);
+  expect((await feedback.summary(new Date(0))).answered).toBe(1);
+  await feedback.markNotDelivered(1);
+  expect((await feedback.summary(new Date(0))).answered).toBe(0);
+  await feedback.close();
+});

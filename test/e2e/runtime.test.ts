@@ -18,6 +18,7 @@ import {
   waitUntil,
   type LogLine,
 } from '../support/bot-harness.js';
+import { parseLogLines } from '../support/bot-process.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 
 const LIVENESS_MS = 30_000;
@@ -42,17 +43,7 @@ function run(command: string, args: string[], env: Record<string, string>): Chil
   const exited = new Promise<number | null>((resolve) =>
     child.once('close', (code) => resolve(code)),
   );
-  const logs = () =>
-    output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as LogLine];
-        } catch {
-          return [];
-        }
-      });
+  const logs = () => parseLogLines(output);
   return { child, output: () => output, logs, exited };
 }
 

@@ -65,17 +65,7 @@ export function spawnBot(env: Record<string, string | undefined>, input?: string
   const exited = new Promise<Exit>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
-  const logs = (): LogLine[] =>
-    stderr
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as LogLine];
-        } catch {
-          return [];
-        }
-      });
+  const logs = (): LogLine[] => parseLogLines(stderr);
   const proc: BotProcess = {
     child,
     get stdout() {
@@ -99,6 +89,20 @@ export function spawnBot(env: Record<string, string | undefined>, input?: string
   children.add(proc);
   void exited.then(() => children.delete(proc));
   return proc;
+}
+
+/** The JSON log lines in a process's output, parsed; other lines are left out. */
+export function parseLogLines(output: string): LogLine[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Kills every child still running (SIGKILL) and waits for it to exit. */
