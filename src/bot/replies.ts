@@ -1,8 +1,9 @@
 import type { PeriodStats, UnansweredReport } from '../feedback/insights.js';
 import { percent } from '../feedback/insights.js';
 import type { KnowledgeDiff } from '../knowledge/diff.js';
+import { fileURLToPath } from 'node:url';
+import { I18n } from '@grammyjs/i18n';
 import type { Lang } from '../knowledge/types.js';
-import { toTraditional } from '../match/chinese.js';
 import { escapeHtml } from './render.js';
 
 /** Every sentence the bot says, per language. Values are Telegram HTML (already escaped). */
@@ -125,8 +126,7 @@ function languageName(tag: string, readerLang: string): string {
   }
 }
 
-const list = (ids: string[]) =>
-  ids.length === 0 ? '—' : ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ');
+const list = (ids: string[]) => ids.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ');
 
 const code = (id: string) => `<code>${escapeHtml(id)}</code>`;
 
@@ -141,321 +141,215 @@ function quote(text: string): string {
 const votesOf = (v: { sectionId: string; up: number; down: number }) =>
   `${code(v.sectionId)} 👍${v.up} 👎${v.down}`;
 
-const zh: Replies = {
-  noAnswer: '抱歉，这个问题我还没有可靠的答案。下面是我能回答的话题，点一个看看：',
-  noAnswerInGroup: '抱歉，这个问题我还没有可靠的答案。私聊我发送 /topics 可以看到我能回答的话题。',
-  related: '相关话题：',
-  sources: '来源：',
-  seeAlsoButton: (title) => `↪ 另见：${title}`,
-  otherLanguage: (lang) =>
-    `<i>这个回答还没有中文版，下面是${escapeHtml(languageName(lang, 'zh-Hans'))}版本。</i>`,
-  topics: '我能回答这些话题，点一个查看：',
-  welcome: (name) =>
-    `你好，${escapeHtml(name)}！我回答关于 SIM 卡、eSIM、自动断网和流量上限的问题。直接发问题给我就行，比如“eSIM 能自动断网吗？”。发送 /topics 查看全部话题。`,
-  help: (bot) =>
-    [
-      '<b>怎么用</b>',
-      '• 私聊：直接发送你的问题。',
-      `• 群聊：发送 <code>/ask 你的问题</code>，或 @${escapeHtml(bot)} 提问，或回复我的消息。`,
-      `• 任意聊天：输入 @${escapeHtml(bot)} 加问题，选择答案发送。`,
-      '• /topics：全部话题。',
-    ].join('\n'),
-  nonText: '我只能读文字消息。请用文字把问题发给我，比如“实体 SIM 卡能自动断网吗？”',
-  emptyQuestion: '请在命令后面写上问题，比如：<code>/ask eSIM 能自动断网吗</code>',
-  askUsage: (bot) => `在群里提问：<code>/ask 你的问题</code>，或者 @${escapeHtml(bot)} 你的问题。`,
-  unknownSection: '这个话题已经不存在了。下面是现在的话题：',
-  reloadOk: ({ sections, diff, ms, threshold }) =>
-    [
-      `✅ 知识库已重新加载：${sections} 个话题，用时 ${ms} 毫秒。`,
-      threshold === undefined ? '' : `校准后的回答阈值：${threshold}`,
-      `新增：${list(diff.added)}`,
-      `删除：${list(diff.removed)}`,
-      `修改：${list(diff.changed)}`,
-      diff.synonymsChanged ? '同义词表有改动。' : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  reloadFailed: (errors) =>
-    `❌ 知识库有错误，没有加载，仍在使用原来的版本：\n<pre>${escapeHtml(errors)}</pre>`,
-  tooFast: '消息发得太快了，请稍等几秒再问。',
-  shareButton: '🔗 分享',
-  topicsButton: '📚 全部话题',
-  voteThanks: '谢谢你的反馈！',
-  voteChanged: '已更新你的反馈。',
-  voteUpButton: '👍',
-  voteDownButton: '👎',
-  voteUnknown: '这条回答太旧了，无法再评价。',
-  consoleIntro:
-    '本地控制台模式：输入问题并回车，输入数字选择按钮，Ctrl+D 退出。要连接 Telegram，请在 .env 中设置 BOT_TOKEN。',
-  topicsWithLinks: (lines) =>
-    ['我能回答这些话题，点按钮查看，或复制链接分享：', '', ...lines].join('\n'),
-  inlineNoAnswer: '没有找到答案，私聊问我',
-  adminOnly: '抱歉，只有管理员可以使用这个命令。',
-  privateOnly: '请在和我的私聊里使用这个命令。',
-  feedbackOff: '这个实例没有记录问题和反馈。',
-  unanswered: (r) =>
-    [
-      `<b>最近 ${r.days} 天没有答案的问题</b>：共 ${r.total} 个` +
-        (r.groups.length === 0
-          ? '。'
-          : `，按相似程度分组，最多的 ${r.groups.length} 组：\n` +
-            r.groups
-              .map(
-                (g, i) =>
-                  `${i + 1}. ×${g.count} ${quote(g.example)}` +
-                  (g.wordings > 1 ? `（${g.wordings} 种说法）` : ''),
-              )
-              .join('\n')),
-      r.mostDownvoted.length === 0
-        ? '<b>👎 最多的话题</b>：没有。'
-        : `<b>👎 最多的话题</b>：\n${r.mostDownvoted.map(votesOf).join('\n')}`,
-    ].join('\n\n'),
-  stats: (periods) =>
-    [
-      '<b>统计</b>',
-      ...periods.map((p) =>
-        [
-          `<b>最近 ${p.days} 天</b>：${p.questions} 个问题，${percent(p.answeredShare)} 有答案（${p.answered} 个）`,
-          `热门话题：${p.topSections.length === 0 ? '—' : p.topSections.map((t) => `${code(t.sectionId)} ${t.count}`).join('，')}`,
-          `反馈：${p.feedback.length === 0 ? '—' : p.feedback.map(votesOf).join('；')}`,
-        ].join('\n'),
-      ),
-    ].join('\n\n'),
-  uploadRefused: '谢谢！不过只有管理员可以更新知识库。有问题的话，直接用文字发给我就行。',
-  uploadBadName: (name) =>
-    `“${escapeHtml(name)}”不是知识库文件名：请发送像 <code>02-esim.md</code> 这样的话题文件，或 <code>synonyms.yaml</code>（文件名里不能有文件夹）。`,
-  uploadTooLarge: (bytes, limit) =>
-    `文件有 ${bytes} 字节，超过了单个知识库文件 ${limit} 字节的上限，没有接收。`,
-  uploadDownloadFailed: '无法从 Telegram 下载这个文件，请稍后再发一次。',
-  uploadInvalid: (name, errors) =>
-    `❌ ${escapeHtml(name)} 有错误，什么都没有改：\n<pre>${escapeHtml(errors)}</pre>`,
-  uploadReady: (name, { sections, diff, expiresInMinutes }) =>
-    [
-      `📄 ${escapeHtml(name)} 检查通过。确认后知识库将有 ${sections} 个话题。`,
-      `新增：${list(diff.added)}`,
-      `删除：${list(diff.removed)}`,
-      `修改：${list(diff.changed)}`,
-      diff.synonymsChanged ? '同义词表有改动。' : '',
-      `发送 /confirm 确认写入，或 /cancel 放弃（${expiresInMinutes} 分钟后自动放弃）。`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  uploadNothingPending: '没有等待确认的文件。请先把知识库文件发给我。',
-  uploadCancelled: (name) => `已放弃 ${escapeHtml(name)}，知识库没有改动。`,
-  uploadInstalled: (name, backup) =>
-    `已写入 ${escapeHtml(name)}。` +
-    (backup ? `原来的版本保存在 <code>${escapeHtml(backup)}</code>。` : ''),
-  chartTitle: (days) => `最近 ${days} 天每天的问题`,
-  chartAnswered: '有答案',
-  chartUnanswered: '没有答案',
-  chartDay: '日期',
-  chartQuestions: '问题数',
-  chartTopSections: '热门话题',
-  pickAnother: '抱歉没答好。哪个话题能回答你的问题？点一个，下次我会记住：',
-  noneOfTheseButton: '✖ 都不是',
-  noneOfTheseThanks: '谢谢，我们会补充这个问题的答案。',
-  suggestionsHeader: (w, g, days) =>
-    `<b>最近 ${days} 天的建议</b>：${w} 个用户选出的说法，${g} 组没有答案的问题。`,
-  suggestionsEmpty: (days) => `最近 ${days} 天没有待处理的建议。`,
-  suggestionItem: (item) =>
-    `${item.kind === 'wording' ? '💡 用户选出的说法' : '❓ 没有答案'} ×${item.count}：${quote(item.example)}\n→ ` +
-    (item.sectionId === undefined
-      ? '没有相近的话题'
-      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
-  addWordingButton: '➕ 加为问法',
-  chooseSectionButton: '↪ 换个话题',
-  dismissButton: '🗑 忽略',
-  chooseSection: (example) => `“${quote(example)}”应该加到哪个话题？`,
-  suggestionGone: '这条建议已经处理过或已过时。请重新发送 /suggestions。',
-  suggestionDismissed: (example) => `🗑 已忽略：${quote(example)}（以后不再列出）`,
-  wordingAdded: (s) =>
-    [
-      `✅ 已把“${quote(s.example)}”加到 <code>${escapeHtml(s.file)}</code> 的 <code>${escapeHtml(s.list)}</code>（现在 ${s.questions} 个问法）。`,
-      s.backup ? `原来的版本保存在 <code>${escapeHtml(s.backup)}</code>。` : '',
-      `重新加载：修改了 ${list(s.changed)}。`,
-      s.nowAnswered?.sectionId === s.expected
-        ? `再问一次，现在用 ${code(s.nowAnswered.sectionId)} 回答（得分 ${s.nowAnswered.score.toFixed(2)}）。`
-        : `⚠ 再问一次，仍然没有用 ${code(s.expected)} 回答：可能还需要修改这个话题。`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  wordingPresent: (example, file) =>
-    `“${quote(example)}”已经是 <code>${escapeHtml(file)}</code> 的问法了，没有改动。`,
-  wordingFailed: (file, errors) =>
-    `❌ 没能写入 <code>${escapeHtml(file)}</code>，知识库没有改动：\n<pre>${escapeHtml(errors)}</pre>`,
-};
+/** The folder of the translation files, one Fluent file per interface language. */
+export const LOCALES_DIR = fileURLToPath(new URL('../../locales', import.meta.url));
 
-const en: Replies = {
-  noAnswer:
-    "Sorry, I don't have a reliable answer to that. These are the topics I can answer; tap one:",
-  noAnswerInGroup:
-    "Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.",
-  related: 'Related topics:',
-  sources: 'Sources:',
-  seeAlsoButton: (title) => `↪ See also: ${title}`,
-  otherLanguage: (lang) =>
-    `<i>This answer is not written in English yet; here it is in ${escapeHtml(languageName(lang, 'en'))}.</i>`,
-  topics: 'These are the topics I can answer; tap one:',
-  welcome: (name) =>
-    `Hi ${escapeHtml(name)}! I answer questions about SIM cards, eSIM, automatic network cut-off and data limits. Just send me a question, such as “Can an eSIM cut off the network automatically?”. Send /topics for the full list.`,
-  help: (bot) =>
-    [
-      '<b>How to use me</b>',
-      '• In private: just send your question.',
-      `• In a group: send <code>/ask your question</code>, mention @${escapeHtml(bot)}, or reply to one of my messages.`,
-      `• In any chat: type @${escapeHtml(bot)} and a question, then pick an answer to send.`,
-      '• /topics: every topic.',
-    ].join('\n'),
-  nonText:
-    'I can only read text. Please type your question, for example “Can a SIM card cut off data automatically?”',
-  emptyQuestion:
-    'Please put a question after the command, for example: <code>/ask can an esim disconnect automatically</code>',
-  askUsage: (bot) =>
-    `To ask in a group: <code>/ask your question</code>, or @${escapeHtml(bot)} your question.`,
-  unknownSection: 'That topic no longer exists. These are the current topics:',
-  reloadOk: ({ sections, diff, ms, threshold }) =>
-    [
-      `✅ Knowledge reloaded: ${sections} topics in ${ms} ms.`,
-      threshold === undefined ? '' : `Calibrated answer threshold: ${threshold}`,
-      `Added: ${list(diff.added)}`,
-      `Removed: ${list(diff.removed)}`,
-      `Changed: ${list(diff.changed)}`,
-      diff.synonymsChanged ? 'The synonyms changed.' : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  reloadFailed: (errors) =>
-    `❌ The knowledge has errors and was not loaded; the previous version is still in use:\n<pre>${escapeHtml(errors)}</pre>`,
-  tooFast: 'You are sending messages too fast; please wait a few seconds.',
-  shareButton: '🔗 Share',
-  topicsButton: '📚 All topics',
-  voteThanks: 'Thanks for the feedback!',
-  voteChanged: 'Your feedback was updated.',
-  voteUpButton: '👍',
-  voteDownButton: '👎',
-  voteUnknown: 'This answer is too old to vote on.',
-  consoleIntro:
-    'Local console mode: type a question and press Enter, type a number to press a button, Ctrl+D to quit. To connect Telegram, set BOT_TOKEN in .env.',
-  topicsWithLinks: (lines) =>
-    ['These are the topics I can answer; tap one, or copy a link to share:', '', ...lines].join(
-      '\n',
-    ),
-  inlineNoAnswer: 'No answer found: ask me directly',
-  adminOnly: 'Sorry, only administrators can use this command.',
-  privateOnly: 'Please use this command in a private chat with me.',
-  feedbackOff: 'This instance does not record questions and feedback.',
-  unanswered: (r) =>
-    [
-      `<b>Unanswered questions, last ${r.days} days</b>: ${r.total} in total` +
-        (r.groups.length === 0
-          ? '.'
-          : `; the ${r.groups.length} most frequent, grouped by similarity:\n` +
-            r.groups
-              .map(
-                (g, i) =>
-                  `${i + 1}. ×${g.count} ${quote(g.example)}` +
-                  (g.wordings > 1 ? ` (${g.wordings} wordings)` : ''),
-              )
-              .join('\n')),
-      r.mostDownvoted.length === 0
-        ? '<b>Most 👎</b>: none.'
-        : `<b>Most 👎</b>:\n${r.mostDownvoted.map(votesOf).join('\n')}`,
-    ].join('\n\n'),
-  stats: (periods) =>
-    [
-      '<b>Statistics</b>',
-      ...periods.map((p) =>
-        [
-          `<b>Last ${p.days === 1 ? 'day' : `${p.days} days`}</b>: ${p.questions} questions, ${percent(p.answeredShare)} answered (${p.answered})`,
-          `Top sections: ${p.topSections.length === 0 ? '—' : p.topSections.map((t) => `${code(t.sectionId)} ${t.count}`).join(', ')}`,
-          `Feedback: ${p.feedback.length === 0 ? '—' : p.feedback.map(votesOf).join('; ')}`,
-        ].join('\n'),
-      ),
-    ].join('\n\n'),
-  uploadRefused:
-    'Thanks, but only administrators can update the knowledge base. If you have a question, just send it as text.',
-  uploadBadName: (name) =>
-    `“${escapeHtml(name)}” is not a knowledge file name: send a section file named like <code>02-esim.md</code>, or <code>synonyms.yaml</code> (no folders in the name).`,
-  uploadTooLarge: (bytes, limit) =>
-    `The file is ${bytes} bytes, over the ${limit}-byte limit for one knowledge file; it was not accepted.`,
-  uploadDownloadFailed:
-    'The file could not be downloaded from Telegram; please send it again later.',
-  uploadInvalid: (name, errors) =>
-    `❌ ${escapeHtml(name)} has errors; nothing was changed:\n<pre>${escapeHtml(errors)}</pre>`,
-  uploadReady: (name, { sections, diff, expiresInMinutes }) =>
-    [
-      `📄 ${escapeHtml(name)} is valid. Once confirmed the knowledge will have ${sections} topics.`,
-      `Added: ${list(diff.added)}`,
-      `Removed: ${list(diff.removed)}`,
-      `Changed: ${list(diff.changed)}`,
-      diff.synonymsChanged ? 'The synonyms change.' : '',
-      `Send /confirm to install it or /cancel to drop it (dropped after ${expiresInMinutes} minutes).`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  uploadNothingPending: 'No upload is waiting: send me a knowledge file first.',
-  uploadCancelled: (name) => `Dropped ${escapeHtml(name)}; the knowledge is unchanged.`,
-  uploadInstalled: (name, backup) =>
-    `Installed ${escapeHtml(name)}.` +
-    (backup ? ` The previous version is kept as <code>${escapeHtml(backup)}</code>.` : ''),
-  chartTitle: (days) => `Questions per day, last ${days} days`,
-  chartAnswered: 'answered',
-  chartUnanswered: 'unanswered',
-  chartDay: 'day',
-  chartQuestions: 'questions',
-  chartTopSections: 'Top sections',
-  pickAnother:
-    'Sorry that did not help. Which topic answers your question? Tap one and I will remember it:',
-  noneOfTheseButton: '✖ None of these',
-  noneOfTheseThanks: 'Thanks; we will add an answer to this question.',
-  suggestionsHeader: (w, g, days) =>
-    `<b>Suggestions, last ${days} days</b>: ${w} wordings users chose a topic for, ${g} groups of unanswered questions.`,
-  suggestionsEmpty: (days) => `No open suggestions in the last ${days} days.`,
-  suggestionItem: (item) =>
-    `${item.kind === 'wording' ? '💡 Wording users chose' : '❓ Unanswered'} ×${item.count}: ${quote(item.example)}\n→ ` +
-    (item.sectionId === undefined
-      ? 'no section is near'
-      : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`),
-  addWordingButton: '➕ Add as wording',
-  chooseSectionButton: '↪ Another section',
-  dismissButton: '🗑 Dismiss',
-  chooseSection: (example) => `Which section should “${quote(example)}” be added to?`,
-  suggestionGone: 'This suggestion was handled already or is out of date. Send /suggestions again.',
-  suggestionDismissed: (example) => `🗑 Dismissed: ${quote(example)} (it will not be listed again)`,
-  wordingAdded: (s) =>
-    [
-      `✅ Added “${quote(s.example)}” to <code>${escapeHtml(s.file)}</code>, <code>${escapeHtml(s.list)}</code> (now ${s.questions} wordings).`,
-      s.backup ? `The previous version is kept as <code>${escapeHtml(s.backup)}</code>.` : '',
-      `Reloaded: changed ${list(s.changed)}.`,
-      s.nowAnswered?.sectionId === s.expected
-        ? `Asked again, it is now answered with ${code(s.nowAnswered.sectionId)} (score ${s.nowAnswered.score.toFixed(2)}).`
-        : `⚠ Asked again, it is still not answered with ${code(s.expected)}: the section may need more work.`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  wordingPresent: (example, file) =>
-    `“${quote(example)}” is already a wording in <code>${escapeHtml(file)}</code>; nothing changed.`,
-  wordingFailed: (file, errors) =>
-    `❌ Could not write <code>${escapeHtml(file)}</code>; the knowledge is unchanged:\n<pre>${escapeHtml(errors)}</pre>`,
-};
-
-function traditional(replies: Replies): Replies {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(replies)) {
-    out[key] =
-      typeof value === 'function'
-        ? (...args: unknown[]) => toTraditional((value as (...a: unknown[]) => string)(...args))
-        : toTraditional(value as string);
-  }
-  return out as unknown as Replies;
+/** The bot's texts in every language a folder has a translation file (`<locale>.ftl`) for. */
+export interface UiTexts {
+  locales: readonly string[];
+  /** The replies in `lang`; English for a language without a file. */
+  repliesFor(lang: string): Replies;
 }
 
-// Converted on first use: the Traditional converter is slow to build and many bots never
-// need it in their first minutes.
-let zhHant: Replies | undefined;
+/**
+ * Loads the translation files of `directory` with @grammyjs/i18n (Fluent): adding an interface
+ * language is adding its file. English is the fallback, also for a key a file lacks.
+ */
+export function loadUiTexts(directory: string): UiTexts {
+  // Values are inserted as given: HTML escaping is done here, and Unicode isolation marks
+  // around them would show in Telegram as stray characters.
+  const i18n = new I18n({
+    defaultLocale: 'en',
+    directory,
+    fluentBundleOptions: { useIsolating: false },
+  });
+  const built = new Map<string, Replies>();
+  return {
+    locales: i18n.locales,
+    repliesFor(lang) {
+      let replies = built.get(lang);
+      if (!replies) {
+        replies = buildReplies(i18n, i18n.locales.includes(lang) ? lang : 'en');
+        built.set(lang, replies);
+      }
+      return replies;
+    },
+  };
+}
 
-/** The bot's replies in `lang`. Traditional Chinese is converted from the Simplified text. */
-export function repliesFor(lang: Lang): Replies {
-  if (lang === 'zh-Hant') return (zhHant ??= traditional(zh));
-  return lang === 'en' ? en : zh;
+function buildReplies(i18n: I18n, locale: string): Replies {
+  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(locale, key, vars);
+  const listOf = (items: string[]) =>
+    items.length === 0 ? t('nothing') : items.join(t('list-separator'));
+  const ids = (items: string[]) => (items.length === 0 ? t('nothing') : list(items));
+  const diffLines = (diff: KnowledgeDiff, synonymsKey: string) => [
+    t('diff-added', { list: ids(diff.added) }),
+    t('diff-removed', { list: ids(diff.removed) }),
+    t('diff-changed', { list: ids(diff.changed) }),
+    diff.synonymsChanged ? t(synonymsKey) : '',
+  ];
+  const n = (value: number) => String(value);
+  return {
+    noAnswer: t('no-answer'),
+    noAnswerInGroup: t('no-answer-in-group'),
+    related: t('related'),
+    sources: t('sources'),
+    seeAlsoButton: (title) => t('see-also-button', { title }),
+    otherLanguage: (lang) =>
+      t('other-language', { language: escapeHtml(languageName(lang, locale)) }),
+    topics: t('topics'),
+    welcome: (name) => t('welcome', { name: escapeHtml(name) }),
+    help: (bot) => t('help', { bot: escapeHtml(bot) }),
+    nonText: t('non-text'),
+    emptyQuestion: t('empty-question'),
+    askUsage: (bot) => t('ask-usage', { bot: escapeHtml(bot) }),
+    unknownSection: t('unknown-section'),
+    reloadOk: ({ sections, diff, ms, threshold }) =>
+      [
+        t('reload-ok', { sections: n(sections), ms: n(ms) }),
+        threshold === undefined ? '' : t('reload-threshold', { threshold: String(threshold) }),
+        ...diffLines(diff, 'synonyms-changed'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    reloadFailed: (errors) => t('reload-failed', { errors: escapeHtml(errors) }),
+    tooFast: t('too-fast'),
+    shareButton: t('share-button'),
+    topicsButton: t('topics-button'),
+    voteThanks: t('vote-thanks'),
+    voteChanged: t('vote-changed'),
+    voteUpButton: t('vote-up-button'),
+    voteDownButton: t('vote-down-button'),
+    voteUnknown: t('vote-unknown'),
+    consoleIntro: t('console-intro'),
+    topicsWithLinks: (lines) => [t('topics-with-links'), '', ...lines].join('\n'),
+    inlineNoAnswer: t('inline-no-answer'),
+    adminOnly: t('admin-only'),
+    privateOnly: t('private-only'),
+    feedbackOff: t('feedback-off'),
+    unanswered: (r) =>
+      [
+        r.groups.length === 0
+          ? t('unanswered-none', { days: n(r.days), total: n(r.total) })
+          : [
+              t('unanswered-some', {
+                days: n(r.days),
+                total: n(r.total),
+                groups: n(r.groups.length),
+              }),
+              ...r.groups.map(
+                (g, i) =>
+                  `${i + 1}. ×${g.count} ${quote(g.example)}` +
+                  (g.wordings > 1 ? t('unanswered-wordings', { wordings: n(g.wordings) }) : ''),
+              ),
+            ].join('\n'),
+        r.mostDownvoted.length === 0
+          ? t('downvoted-none')
+          : `${t('downvoted-some')}\n${r.mostDownvoted.map(votesOf).join('\n')}`,
+      ].join('\n\n'),
+    stats: (periods) =>
+      [
+        t('stats-title'),
+        ...periods.map((p) =>
+          [
+            t('stats-period', {
+              days: p.days,
+              daysText: n(p.days),
+              questions: n(p.questions),
+              share: percent(p.answeredShare),
+              answered: n(p.answered),
+            }),
+            t('stats-top', {
+              list: listOf(p.topSections.map((s) => `${code(s.sectionId)} ${s.count}`)),
+            }),
+            t('stats-feedback', {
+              list:
+                p.feedback.length === 0
+                  ? t('nothing')
+                  : p.feedback.map(votesOf).join(t('feedback-separator')),
+            }),
+          ].join('\n'),
+        ),
+      ].join('\n\n'),
+    uploadRefused: t('upload-refused'),
+    uploadBadName: (name) => t('upload-bad-name', { name: escapeHtml(name) }),
+    uploadTooLarge: (bytes, limit) => t('upload-too-large', { bytes: n(bytes), limit: n(limit) }),
+    uploadDownloadFailed: t('upload-download-failed'),
+    uploadInvalid: (name, errors) =>
+      t('upload-invalid', { name: escapeHtml(name), errors: escapeHtml(errors) }),
+    uploadReady: (name, { sections, diff, expiresInMinutes }) =>
+      [
+        t('upload-ready', { name: escapeHtml(name), sections: n(sections) }),
+        ...diffLines(diff, 'synonyms-change'),
+        t('upload-ready-confirm', { minutes: n(expiresInMinutes) }),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    uploadNothingPending: t('upload-nothing-pending'),
+    uploadCancelled: (name) => t('upload-cancelled', { name: escapeHtml(name) }),
+    uploadInstalled: (name, backup) =>
+      backup
+        ? t('upload-installed-backup', { name: escapeHtml(name), backup: escapeHtml(backup) })
+        : t('upload-installed', { name: escapeHtml(name) }),
+    chartTitle: (days) => t('chart-title', { days: n(days) }),
+    chartAnswered: t('chart-answered'),
+    chartUnanswered: t('chart-unanswered'),
+    chartDay: t('chart-day'),
+    chartQuestions: t('chart-questions'),
+    chartTopSections: t('chart-top-sections'),
+    pickAnother: t('pick-another'),
+    noneOfTheseButton: t('none-of-these-button'),
+    noneOfTheseThanks: t('none-of-these-thanks'),
+    suggestionsHeader: (wordings, groups, days) =>
+      t('suggestions-header', { wordings: n(wordings), groups: n(groups), days: n(days) }),
+    suggestionsEmpty: (days) => t('suggestions-empty', { days: n(days) }),
+    suggestionItem: (item) =>
+      `${t(item.kind === 'wording' ? 'suggestion-wording' : 'suggestion-unanswered', {
+        count: n(item.count),
+        example: quote(item.example),
+      })}\n→ ${
+        item.sectionId === undefined
+          ? t('suggestion-no-section')
+          : `${code(item.sectionId)} ${escapeHtml(item.title ?? '')}`
+      }`,
+    addWordingButton: t('add-wording-button'),
+    chooseSectionButton: t('choose-section-button'),
+    dismissButton: t('dismiss-button'),
+    chooseSection: (example) => t('choose-section', { example: quote(example) }),
+    suggestionGone: t('suggestion-gone'),
+    suggestionDismissed: (example) => t('suggestion-dismissed', { example: quote(example) }),
+    wordingAdded: (s) =>
+      [
+        t('wording-added', {
+          example: quote(s.example),
+          file: escapeHtml(s.file),
+          list: escapeHtml(s.list),
+          questions: n(s.questions),
+        }),
+        s.backup ? t('wording-backup', { backup: escapeHtml(s.backup) }) : '',
+        t('wording-reloaded', { list: ids(s.changed) }),
+        s.nowAnswered?.sectionId === s.expected
+          ? t('wording-now-answered', {
+              section: code(s.nowAnswered.sectionId),
+              score: s.nowAnswered.score.toFixed(2),
+            })
+          : t('wording-still-not', { section: code(s.expected) }),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    wordingPresent: (example, file) =>
+      t('wording-present', { example: quote(example), file: escapeHtml(file) }),
+    wordingFailed: (file, errors) =>
+      t('wording-failed', { file: escapeHtml(file), errors: escapeHtml(errors) }),
+  };
+}
+
+// Read on first use: the console chat and the command line need no translation files loaded
+// before they print anything.
+let shipped: UiTexts | undefined;
+
+/** The bot's replies in `lang`, from `locales/<lang>.ftl` (English for a language without one). */
+export function repliesFor(lang: Lang | string): Replies {
+  shipped ??= loadUiTexts(LOCALES_DIR);
+  return shipped.repliesFor(lang);
 }
