@@ -63,6 +63,9 @@ export interface ProbeOutcome {
 
 const { calibration: tuning, answer } = matchTuning;
 
+// Sections looked at between two yields while a round's knowledge is put together.
+const SECTIONS_PER_STEP = 256;
+
 type IndexSteps = (knowledge: Knowledge) => Generator<void, UncalibratedIndex>;
 
 /** Calibrates `index` (built from `knowledge`), yielding between units of work. */
@@ -101,6 +104,7 @@ export function* probeSteps(
     const probes: { question: string; expected: string | undefined }[] = [];
     const kept: Section[] = [];
     for (const [i, section] of sections.entries()) {
+      if (i % SECTIONS_PER_STEP === 0) yield;
       // Languages take turns; a wording is only taken out where another in its language stays.
       const picked = (i + round) % stride === 0;
       const byLang = picked ? wordingsOf(i) : [];
