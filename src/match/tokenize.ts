@@ -168,13 +168,13 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
   });
 }
 
-// Where a word breaks into parts: at hyphens, and between letters and digits.
-const PART_BREAK = /-+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])/u;
-const NEEDS_PARTS = /[-\d]/u;
+// Where a word breaks into parts.
+const PART_BREAK = /-+/u;
+const NEEDS_PARTS = /-/u;
 
 /**
- * The parts of a Latin word: "covid-19", "covid 19" and "covid19" are one term written three
- * ways, so each is read as "covid" and "19".
+ * The parts of a hyphenated word: "covid-19" and "covid 19" are one term written two ways, so
+ * both are read as "covid" and "19".
  */
 function wordParts(run: string): string[] {
   if (!NEEDS_PARTS.test(run)) return [run];
