@@ -62,6 +62,9 @@ export interface ProbeOutcome {
 
 const { calibration: tuning, answer } = matchTuning;
 
+// Sections looked at between two yields while a round's knowledge is put together.
+const SECTIONS_PER_STEP = 256;
+
 type IndexSteps = (knowledge: Knowledge) => Generator<void, UncalibratedIndex>;
 
 /** Calibrates `index` (built from `knowledge`), yielding between units of work. */
@@ -100,6 +103,7 @@ export function* probeSteps(
     const probes: { question: string; expected: string | undefined }[] = [];
     const kept: Section[] = [];
     for (const [i, section] of sections.entries()) {
+      if (i % SECTIONS_PER_STEP === 0) yield;
       // Languages take turns; a wording is only taken out where another in its language stays.
       const picked = (i + round) % stride === 0;
       const byLang = picked ? wordingsOf(i) : [];
@@ -124,10 +128,18 @@ export function* probeSteps(
         continue;
       }
       if (own.length === 1) {
-        // Nothing to take out without leaving the language empty: ask a partial copy instead.
-        const partial = partialWording(own[0]?.text ?? '', nth);
-        if (partial) probes.push({ question: partial, expected: section.id });
-        kept.push(section);
+        // Nothing to take out without leaving the language empty: the wording stays with
+        // one word in three left out, and is asked with another one in three left out, as a
+        // user's rewording shares some of its words and not others.
+        const single = own[0] as Wording;
+        const partial = partialWording(single.text, nth);
+        const stays = partialWording(single.text, nth + 1);
+        if (partial && stays) {
+          probes.push({ question: partial, expected: section.id });
+          kept.push(replacing(section, single.normalized, stays));
+        } else {
+          kept.push(section);
+        }
         continue;
       }
       const taken = own[nth % own.length] as Wording;
@@ -184,20 +196,25 @@ export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration 
     };
   }
   const share = tuning.outOfScopeShare;
-  const value = (f: ProbeFigures) =>
-    ((1 - share) * f.answeredRight) / f.answerProbes + (share * f.rejectedRight) / f.declineProbes;
-  // The figures change only at the probes' own scores: a score s is answered from any
-  // threshold up to s, so between two neighbouring scores every threshold decides alike.
-  const cuts = [...new Set(outcomes.map((o) => o.score))].sort((a, b) => a - b);
-  const values = [0, ...cuts].map((cut, k) => value(figuresAt(k === 0 ? 0 : cut + 1e-9)));
-  const best = Math.max(...values);
-  const first = values.findIndex((v) => v >= best - 1e-12);
-  let last = first;
-  while (last + 1 < values.length && (values[last + 1] ?? -1) >= best - 1e-12) last++;
-  // Thresholds in (lower, upper] all score best: take the middle of that range.
-  const lower = first === 0 ? 0 : (cuts[first - 1] ?? 0);
-  const upper = cuts[last] ?? lower;
-  const raw = (lower + upper) / 2;
+  // Each probe counts by how far its score lies from the threshold (a logistic of width
+  // `smoothing`) rather than by which side it falls on: the best threshold then sits where
+  // the two kinds part, not at the edge of a flat stretch a probe or two decide.
+  const width = tuning.smoothing;
+  const side = (x: number) => 1 / (1 + Math.exp(-x / width));
+  const rightScores = positives.filter((o) => o.best === o.expected).map((o) => o.score);
+  const declineScores = negatives.map((o) => o.score);
+  const valueAt = (t: number) =>
+    ((1 - share) * rightScores.reduce((sum, s) => sum + side(s - t), 0)) / positives.length +
+    (share * declineScores.reduce((sum, s) => sum + side(t - s), 0)) / negatives.length;
+  let raw = answer.threshold;
+  let best = -Infinity;
+  for (let t = tuning.lowest; t <= tuning.highest + 1e-9; t += 0.005) {
+    const v = valueAt(t);
+    if (v > best) {
+      best = v;
+      raw = t;
+    }
+  }
   const threshold =
     Math.round(Math.min(Math.max(raw, tuning.lowest), tuning.highest) * 1000) / 1000;
   return { source: 'calibrated', threshold, ...figuresAt(threshold) };
@@ -250,28 +267,35 @@ function distinctWordings(section: Section): Wording[][] {
 
 // The section with every title and question that reads as `normalized` left out.
 function without(section: Section, normalized: string): Section {
-  const strip = (text: SectionText): SectionText => ({
-    ...text,
-    title: normalizeText(text.title) === normalized ? '' : text.title,
-    questions: text.questions.filter((q) => normalizeText(q) !== normalized),
+  return replacing(section, normalized, undefined);
+}
+
+// The section with every title and question that reads as `normalized` replaced by `text`
+// (left out when undefined).
+function replacing(section: Section, normalized: string, text: string | undefined): Section {
+  const swap = (lines: readonly string[]) =>
+    lines.flatMap((line) => (normalizeText(line) !== normalized ? [line] : text ? [text] : []));
+  const strip = (block: SectionText): SectionText => ({
+    ...block,
+    title: normalizeText(block.title) === normalized ? (text ?? '') : block.title,
+    questions: swap(block.questions),
   });
-  const text: Partial<Record<SectionLang, SectionText>> = {};
+  const blocks: Partial<Record<SectionLang, SectionText>> = {};
   for (const lang of section.langs) {
     const own = section.text[lang];
-    if (own) text[lang] = strip(own);
+    if (own) blocks[lang] = strip(own);
   }
-  return { ...section, text };
+  return { ...section, text: blocks };
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /**
- * A shorter rewording of `text`: one word in three left out (which ones depends on the round),
+ * A shorter rewording of `text`: one word in three left out (which ones depends on `shift`),
  * the rest in order. Undefined when the text has too few words to lose one.
  */
-export function partialWording(text: string, round: number): string | undefined {
+export function partialWording(text: string, shift: number): string | undefined {
   const words = [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
   if (words.length < 3) return undefined;
-  const kept = words.filter((_, i) => (i + round) % 2 === 0);
-  return kept.join(' ');
+  return words.filter((_, i) => (i + shift) % 3 !== 0).join(' ');
 }

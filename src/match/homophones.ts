@@ -20,11 +20,24 @@ export function homophoneTable(
   tokens: Iterable<string>,
   terms: Iterable<[term: string, concept: string]> = [],
 ): HomophoneTable {
+  const steps = homophoneSteps(tokens, terms);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** {@link homophoneTable} as steps of a few hundred words, for a build that yields. */
+export function* homophoneSteps(
+  tokens: Iterable<string>,
+  terms: Iterable<[term: string, concept: string]> = [],
+): Generator<void, HomophoneTable> {
   const table = new Map<string, string | null>();
   const words: [string, string][] = [];
   for (const token of tokens) if (HAN_WORD.test(token)) words.push([token, token]);
   for (const [term, concept] of terms) if (HAN_WORD.test(term)) words.push([term, concept]);
-  for (const [word, token] of words) {
+  for (const [n, [word, token]] of words.entries()) {
+    if (n % WORDS_PER_STEP === 0) yield;
     const key = sound(word);
     // Two words that sound alike: a misspelling could mean either, so it means neither.
     table.set(key, table.has(key) && table.get(key) !== token ? null : token);
@@ -33,6 +46,8 @@ export function homophoneTable(
   for (const [key, word] of table) if (word !== null) unique.set(key, word);
   return unique;
 }
+
+const WORDS_PER_STEP = 256;
 
 /** The knowledge word `token` is a homophone typo of, or undefined. */
 export function soundsLike(table: HomophoneTable, token: string): string | undefined {

@@ -1,7 +1,7 @@
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
-import { homophoneTable, type HomophoneTable } from './homophones.js';
+import { homophoneSteps, type HomophoneTable } from './homophones.js';
 import { normalizeText } from './normalize.js';
 import {
   CONCEPT_PREFIX,
@@ -68,6 +68,9 @@ export interface SearchIndex {
 export type UncalibratedIndex = Omit<SearchIndex, 'calibration'>;
 
 const { index: tuning } = matchTuning;
+
+// Tokens handled between two yields of a sliced build: a few milliseconds of work.
+const TOKENS_PER_STEP = 4096;
 
 /** Builds the {@link SearchIndex} of a knowledge base, calibrated. Pure and deterministic. */
 export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
@@ -202,6 +205,7 @@ export function* indexSteps(
   const maxIdf = Math.log(1 + sectionCount);
   const weights = new Float64Array(tokenIds.size);
   for (const [token, id] of tokenIds) {
+    if (id % TOKENS_PER_STEP === 0) yield;
     const df = (strong[id]?.length ?? 0) + (weak[id]?.length ?? 0);
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
@@ -221,24 +225,38 @@ export function* indexSteps(
   yield;
   for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
 
+  // Per token, its postings as typed arrays: for a large knowledge base, in steps too.
+  const strongPostings: Int32Array[] = [];
+  const strongStrength: Float32Array[] = [];
+  const weakPostings: Int32Array[] = [];
+  for (let id = 0; id < tokenIds.size; id++) {
+    if (id % TOKENS_PER_STEP === 0) yield;
+    strongPostings.push(Int32Array.from(strong[id] ?? []));
+    strongStrength.push(Float32Array.from(strength[id] ?? []));
+    weakPostings.push(Int32Array.from(weak[id] ?? []));
+  }
+  yield;
+  const titles = entries.map((list) => list.filter((entry) => entry.isTitle));
+  yield;
+  const typos = typoVocabulary(knownWords);
+  const homophones = yield* homophoneSteps(
+    tokenIds.keys(),
+    synonymConcepts(knowledge.synonyms, concepts),
+  );
   return {
     sections: knowledge.sections,
     concepts,
     tokenIds,
     weights,
     unknownWeight: maxIdf,
-    strongPostings: Array.from({ length: tokenIds.size }, (_, id) =>
-      Int32Array.from(strong[id] ?? []),
-    ),
-    strongStrength: Array.from({ length: tokenIds.size }, (_, id) =>
-      Float32Array.from(strength[id] ?? []),
-    ),
-    weakPostings: Array.from({ length: tokenIds.size }, (_, id) => Int32Array.from(weak[id] ?? [])),
+    strongPostings,
+    strongStrength,
+    weakPostings,
     entries,
-    titles: entries.map((list) => list.filter((entry) => entry.isTitle)),
+    titles,
     keywords,
-    typos: typoVocabulary(knownWords),
-    homophones: homophoneTable(tokenIds.keys(), synonymConcepts(knowledge.synonyms, concepts)),
+    typos,
+    homophones,
   };
 }
 

@@ -162,10 +162,23 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
     for (const run of runs) {
       if (IS_HAN.test(run))
         tokens.push(...(hanRuns.peek(run) ?? segmentHanRuns([run]).get(run) ?? []));
-      else if (!STOP_WORDS.has(run)) tokens.push(run);
+      else for (const part of wordParts(run)) if (!STOP_WORDS.has(part)) tokens.push(part);
     }
     return tokens;
   });
+}
+
+// Where a word breaks into parts.
+const PART_BREAK = /-+/u;
+const NEEDS_PARTS = /-/u;
+
+/**
+ * The parts of a hyphenated word: "covid-19" and "covid 19" are one term written two ways, so
+ * both are read as "covid" and "19".
+ */
+function wordParts(run: string): string[] {
+  if (!NEEDS_PARTS.test(run)) return [run];
+  return run.split(PART_BREAK).filter((part) => part !== '');
 }
 
 // Newlines never fall inside a word, so runs joined by them segment as they would alone.

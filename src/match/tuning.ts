@@ -81,6 +81,8 @@ export interface MatchTuning {
     declinePerSection: number;
     /** The share of questions expected to be about something the knowledge lacks. */
     outOfScopeShare: number;
+    /** How far from the threshold a probe's score still counts partly, as a logistic width. */
+    smoothing: number;
     /** How many confusable wordings the calibration keeps for reports. */
     maxConfusable: number;
     /** Fewer probes of either kind than this and the fallback threshold stands. */
@@ -136,6 +138,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     maxProbes: 250,
     declinePerSection: 3,
     outOfScopeShare: 0.2,
+    smoothing: 0.03,
     maxConfusable: 50,
     minProbes: 8,
     lowest: 0.2,

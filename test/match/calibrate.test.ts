@@ -20,14 +20,15 @@ const decline = (score: number): ProbeOutcome => ({
 });
 
 describe('chooseThreshold', () => {
-  test('puts the threshold in the middle of the gap between the two kinds', () => {
+  test('puts the threshold in the gap between the two kinds', () => {
     const outcomes = [
       ...[0.6, 0.65, 0.7, 0.72, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99].map((s) => answer(s)),
       ...[0.2, 0.25, 0.3, 0.32, 0.35, 0.38, 0.4, 0.42, 0.44, 0.5].map(decline),
     ];
     const calibration = chooseThreshold(outcomes);
     expect(calibration.source).toBe('calibrated');
-    expect(calibration.threshold).toBe(0.55);
+    expect(calibration.threshold).toBeGreaterThan(0.5);
+    expect(calibration.threshold).toBeLessThan(0.6);
     expect(calibration.answeredRight).toBe(10);
     expect(calibration.rejectedRight).toBe(10);
   });
@@ -62,9 +63,9 @@ describe('chooseThreshold', () => {
 });
 
 describe('partialWording', () => {
-  test('leaves words out, keeping the others in order', () => {
-    expect(partialWording('how do I renew a loan', 0)).toBe('how I a');
-    expect(partialWording('how do I renew a loan', 1)).toBe('do renew loan');
+  test('leaves one word in three out, keeping the others in order', () => {
+    expect(partialWording('how do I renew a loan', 0)).toBe('do I a loan');
+    expect(partialWording('how do I renew a loan', 1)).toBe('how do renew a');
     expect(partialWording('why', 0)).toBeUndefined();
   });
 });

@@ -38,7 +38,7 @@ const GATES: Record<string, QuestionSet> = {
   holdout: {
     knowledge: shippedKnowledgeDir,
     questions: path.join(fixtures, 'holdout.jsonl'),
-    floors: { answeredRight: 96, rejectedRight: 97, langRight: 100 },
+    floors: { answeredRight: 97, rejectedRight: 97, langRight: 100 },
   },
   'new sections': {
     knowledge: shippedKnowledgeDir,
@@ -62,12 +62,12 @@ const OUTSIDE: Record<string, QuestionSet> = {
   covidfaq: {
     knowledge: path.join(shared, 'kb/covidfaq/knowledge'),
     questions: path.join(shared, 'kb/covidfaq/questions.jsonl'),
-    floors: { answeredRight: 65, rejectedRight: 15, langRight: 100 },
+    floors: { answeredRight: 71, rejectedRight: 20, langRight: 100 },
   },
   'zh-afqmc': {
     knowledge: path.join(shared, 'kb/zh-afqmc/knowledge'),
     questions: path.join(shared, 'kb/zh-afqmc/questions.jsonl'),
-    floors: { answeredRight: 30, rejectedRight: 0, langRight: 99 },
+    floors: { answeredRight: 32, rejectedRight: 5, langRight: 99 },
   },
 };
 
