@@ -84,6 +84,34 @@ describe('parseConfig on a valid environment', () => {
     expect(parseConfig({}).DATABASE_URL).toBeUndefined();
   });
 
+  test('decimal numbers and the longest real ids are read', () => {
+    const config = parseConfig({
+      MATCH_THRESHOLD: '.45',
+      ADMIN_IDS: '9007199254740991',
+      ANONYMOUS_ADMIN_CHAT_IDS: '-1001234567890',
+      SHUTDOWN_TIMEOUT_SECONDS: '2.5',
+    });
+    expect(config).toMatchObject({
+      MATCH_THRESHOLD: 0.45,
+      ADMIN_IDS: [Number.MAX_SAFE_INTEGER],
+      ANONYMOUS_ADMIN_CHAT_IDS: [-1001234567890],
+      SHUTDOWN_TIMEOUT_SECONDS: 2.5,
+    });
+  });
+
+  test('webhook settings are present in the webhook configuration', () => {
+    const config = parseConfig({
+      BOT_TOKEN: TOKEN,
+      MODE: 'webhook',
+      WEBHOOK_URL: 'https://bot.example.com/hook',
+      WEBHOOK_SECRET: 'a_secret_of_enough_length',
+    });
+    if (config.MODE !== 'webhook') throw new Error('expected the webhook configuration');
+    // Typed as strings, not optional ones: no `?? ''` where they are used.
+    const url: string = config.WEBHOOK_URL;
+    expect(url).toBe('https://bot.example.com/hook');
+  });
+
   test('empty strings count as unset', () => {
     const config = parseConfig({ BOT_TOKEN: '', MODE: ' ', ADMIN_IDS: '' });
     expect(config.BOT_TOKEN).toBeUndefined();
@@ -119,6 +147,15 @@ describe('parseConfig on a bad value', () => {
     ['MATCH_THRESHOLD', { MATCH_THRESHOLD: 'high' }],
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '0x50' }],
+    ['PORT', { PORT: '8e3' }],
+    ['MATCH_THRESHOLD', { MATCH_THRESHOLD: '0x1' }],
+    ['MATCH_THRESHOLD', { MATCH_THRESHOLD: '1e-1' }],
+    ['RETENTION_DAYS', { RETENTION_DAYS: 'Infinity' }],
+    ['ADMIN_IDS', { ADMIN_IDS: '12345678901234567890' }],
+    ['ANONYMOUS_ADMIN_CHAT_IDS', { ANONYMOUS_ADMIN_CHAT_IDS: '-10012345678901234567' }],
+    ['SHUTDOWN_TIMEOUT_SECONDS', { SHUTDOWN_TIMEOUT_SECONDS: '0' }],
+    ['MAX_CONCURRENT_UPDATES', { MAX_CONCURRENT_UPDATES: '2.5' }],
     ['WEBHOOK_URL', { MODE: 'webhook', WEBHOOK_SECRET: 'a_secret_of_enough_length' }],
     ['WEBHOOK_SECRET', { MODE: 'webhook', WEBHOOK_URL: 'https://bot.example.com/hook' }],
     ['WEBHOOK_URL', { WEBHOOK_URL: 'http://bot.example.com/hook' }],

@@ -1,3 +1,4 @@
+import { GrammyError } from 'grammy';
 import type { MatchResult } from '../match/match-question.js';
 import { inProcessMatcher } from '../match-thread/thread-matcher.js';
 import { answerActions, composeAnswer, type ReplyButton, type UrlButton } from './answer.js';
@@ -43,10 +44,17 @@ export async function answerQuestion(
     const rows: (ReplyButton | UrlButton)[][] = [...reply.buttons];
     if (reply.sectionId !== undefined)
       rows.push(answerActions(reply.sectionId, result.lang, ctx.me.username, questionId));
-    await sendHtmlMessages(ctx, reply.messages, {
-      buttons: rows,
-      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
-    });
+    try {
+      await sendHtmlMessages(ctx, reply.messages, {
+        buttons: rows,
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      });
+    } catch (error) {
+      // Telegram refused the chat (blocked, removed): the question was asked, never answered.
+      if (error instanceof GrammyError && error.error_code === 403 && questionId !== undefined)
+        await deps.feedback?.markNotDelivered(questionId).catch(() => undefined);
+      throw error;
+    }
     deps.metrics?.question(ctx.chat?.type ?? 'unknown', result.section ? 'answered' : 'declined');
   }
   deps.logger.info(

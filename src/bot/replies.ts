@@ -17,7 +17,6 @@ export interface Replies {
   emptyQuestion: string;
   askUsage: (botUsername: string) => string;
   unknownSection: string;
-  reloadRefused: string;
   reloadOk: (summary: ReloadSummary) => string;
   reloadFailed: (errors: string) => string;
   tooFast: string;
@@ -99,7 +98,6 @@ const zh: Replies = {
   emptyQuestion: '请在命令后面写上问题，比如：<code>/ask eSIM 能自动断网吗</code>',
   askUsage: (bot) => `在群里提问：<code>/ask 你的问题</code>，或者 @${escapeHtml(bot)} 你的问题。`,
   unknownSection: '这个话题已经不存在了。下面是现在的话题：',
-  reloadRefused: '抱歉，只有管理员可以重新加载知识库。',
   reloadOk: ({ sections, diff, ms }) =>
     [
       `✅ 知识库已重新加载：${sections} 个话题，用时 ${ms} 毫秒。`,
@@ -206,7 +204,6 @@ const en: Replies = {
   askUsage: (bot) =>
     `To ask in a group: <code>/ask your question</code>, or @${escapeHtml(bot)} your question.`,
   unknownSection: 'That topic no longer exists. These are the current topics:',
-  reloadRefused: 'Sorry, only administrators can reload the knowledge base.',
   reloadOk: ({ sections, diff, ms }) =>
     [
       `✅ Knowledge reloaded: ${sections} topics in ${ms} ms.`,

@@ -39,11 +39,15 @@ export async function sendHtmlMessages(
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return [];
   const sent: Message.TextMessage[] = [];
+  // In a forum, a reply belongs in the topic the message or the pressed button came from.
+  const origin = ctx.msg as Partial<Message> | undefined;
+  const thread = origin?.is_topic_message ? origin.message_thread_id : undefined;
   const keyboard = options.buttons ? toKeyboard(options.buttons) : undefined;
   for (const [i, html] of messages.entries()) {
     const last = i === messages.length - 1;
     const other = {
       link_preview_options: { is_disabled: true },
+      ...(thread === undefined ? {} : { message_thread_id: thread }),
       ...(i === 0 && options.replyTo !== undefined
         ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
         : {}),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadMatcherConfig } from '../config.js';
 import { KnowledgeError } from '../knowledge/errors.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { buildSearchIndex } from '../match/search-index.js';
@@ -9,7 +10,8 @@ import { buildSearchIndex } from '../match/search-index.js';
  */
 async function main(): Promise<void> {
   const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
-  const dir = positionals[0] ?? process.env.KNOWLEDGE_DIR ?? 'knowledge';
+  // KNOWLEDGE_DIR from the environment or `.env`, as the bot reads it.
+  const dir = positionals[0] ?? (await loadMatcherConfig()).KNOWLEDGE_DIR;
   const started = performance.now();
   try {
     const knowledge = await loadKnowledge(dir);

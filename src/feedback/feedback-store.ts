@@ -71,6 +71,11 @@ export interface PruneResult {
 export interface FeedbackStore {
   /** Records a question and returns its id, which vote buttons carry. */
   recordQuestion(question: QuestionRecord): Promise<number>;
+  /**
+   * Marks a recorded question whose answer Telegram refused (403: the bot was blocked or removed):
+   * it no longer counts in the figures and reports, which are about answers people received.
+   */
+  markNotDelivered(questionId: number): Promise<void>;
   /** One vote per user per answer: a second vote replaces the first. */
   recordVote(vote: VoteInput): Promise<VoteOutcome>;
   /** Figures for everything recorded at or after `since`. */

@@ -30,11 +30,17 @@ export class MemoryFeedbackStore implements FeedbackStore {
   private readonly votes = new Map<string, StoredVote>();
   private readonly salt = randomBytes(32).toString('base64url');
   private nextId = 1;
+  private readonly undelivered = new Set<number>();
 
   recordQuestion(question: QuestionRecord): Promise<number> {
     const id = this.nextId++;
     this.questions.set(id, { ...question, text: capQuestion(question.text) });
     return Promise.resolve(id);
+  }
+
+  markNotDelivered(questionId: number): Promise<void> {
+    this.undelivered.add(questionId);
+    return Promise.resolve();
   }
 
   recordVote(vote: VoteInput): Promise<VoteOutcome> {
@@ -56,7 +62,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   summary(since: Date): Promise<FeedbackSummary> {
     const from = since.getTime();
-    const recent = [...this.questions.values()].filter((q) => q.at.getTime() >= from);
+    const recent = [...this.questions]
+      .filter(([id, q]) => q.at.getTime() >= from && !this.undelivered.has(id))
+      .map(([, q]) => q);
     const bySection = new Map<string, number>();
     for (const q of recent) {
       if (q.answered && q.bestSection !== undefined)
@@ -82,7 +90,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]> {
     const rows = [...this.questions]
-      .filter(([, q]) => !q.answered && q.at.getTime() >= since.getTime())
+      .filter(
+        ([id, q]) => !q.answered && q.at.getTime() >= since.getTime() && !this.undelivered.has(id),
+      )
       .sort(([ia, a], [ib, b]) => b.at.getTime() - a.at.getTime() || ib - ia)
       .slice(0, limit)
       .map(([, q]) => ({ text: q.text, at: q.at }));

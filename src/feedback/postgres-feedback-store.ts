@@ -74,6 +74,10 @@ export class PostgresFeedbackStore implements FeedbackStore {
     return Number(rows[0]?.id);
   }
 
+  async markNotDelivered(questionId: number): Promise<void> {
+    await this.pool.query('UPDATE questions SET delivered = false WHERE id = $1', [questionId]);
+  }
+
   // The question's row is locked for the vote, so two quick presses (on two replicas, even)
   // cannot both count as the first.
   recordVote(vote: VoteInput): Promise<VoteOutcome> {
@@ -105,12 +109,12 @@ export class PostgresFeedbackStore implements FeedbackStore {
     const [counts, bySection, votes] = await Promise.all([
       this.pool.query<{ questions: number; answered: number }>(
         `SELECT count(*)::int AS questions, count(*) FILTER (WHERE answered)::int AS answered
-         FROM questions WHERE at >= $1`,
+         FROM questions WHERE at >= $1 AND delivered`,
         [since],
       ),
       this.pool.query<{ sectionId: string; count: number }>(
         `SELECT best_section AS "sectionId", count(*)::int AS count FROM questions
-         WHERE at >= $1 AND answered AND best_section IS NOT NULL
+         WHERE at >= $1 AND answered AND delivered AND best_section IS NOT NULL
          GROUP BY best_section ORDER BY count DESC, best_section COLLATE "C"`,
         [since],
       ),
@@ -131,7 +135,7 @@ export class PostgresFeedbackStore implements FeedbackStore {
 
   async unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]> {
     const { rows } = await this.pool.query<{ text: string; at: Date }>(
-      `SELECT text, at FROM questions WHERE NOT answered AND at >= $1
+      `SELECT text, at FROM questions WHERE NOT answered AND delivered AND at >= $1
        ORDER BY at DESC, id DESC LIMIT $2`,
       [since, limit],
     );

@@ -20,7 +20,8 @@ import {
 /** The database file inside DATA_DIR. */
 export const FEEDBACK_FILE = 'feedback.sqlite';
 
-const SCHEMA_VERSION = 1;
+// 2: questions.delivered, 0 when Telegram refused the answer (the bot was blocked, say).
+const SCHEMA_VERSION = 2;
 
 // Times are milliseconds since the epoch: they compare and index as plain integers.
 const SCHEMA = `
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS questions (
   best_section TEXT,
   score REAL NOT NULL,
   answered INTEGER NOT NULL CHECK (answered IN (0, 1)),
-  chat_type TEXT NOT NULL
+  chat_type TEXT NOT NULL,
+  delivered INTEGER NOT NULL DEFAULT 1 CHECK (delivered IN (0, 1))
 );
 CREATE INDEX IF NOT EXISTS questions_at ON questions (at);
 CREATE INDEX IF NOT EXISTS questions_unanswered ON questions (answered, at);
@@ -88,6 +90,7 @@ export class SqliteFeedbackStore implements FeedbackStore {
   private deleteVotes!: Database.Statement<[number]>;
   private countAllVotes!: Database.Statement<[], { n: number }>;
   private vote!: (input: VoteInput) => VoteOutcome;
+  private markUndelivered!: Database.Statement<[number]>;
   private salt!: string;
 
   private readonly database: SqliteFile;
@@ -120,7 +123,13 @@ export class SqliteFeedbackStore implements FeedbackStore {
         `${db.name} was written by a newer version of the bot (schema ${version}); update the bot`,
       );
     }
-    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (version < SCHEMA_VERSION) {
+      const columns = db.prepare('PRAGMA table_info(questions)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'delivered'))
+        db.exec('ALTER TABLE questions ADD COLUMN delivered INTEGER NOT NULL DEFAULT 1');
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    this.markUndelivered = db.prepare('UPDATE questions SET delivered = 0 WHERE id = ?');
     this.salt = this.loadSalt(db);
 
     this.insertQuestion = db.prepare(
@@ -133,11 +142,11 @@ export class SqliteFeedbackStore implements FeedbackStore {
        ON CONFLICT (question_id, voter) DO UPDATE SET value = excluded.value, at = excluded.at`,
     );
     this.countQuestions = db.prepare(
-      'SELECT COUNT(*) AS questions, SUM(answered) AS answered FROM questions WHERE at >= ?',
+      'SELECT COUNT(*) AS questions, SUM(answered) AS answered FROM questions WHERE at >= ? AND delivered = 1',
     );
     this.countBySection = db.prepare(
       `SELECT best_section AS sectionId, COUNT(*) AS count FROM questions
-       WHERE at >= ? AND answered = 1 AND best_section IS NOT NULL
+       WHERE at >= ? AND answered = 1 AND delivered = 1 AND best_section IS NOT NULL
        GROUP BY best_section ORDER BY count DESC, sectionId`,
     );
     this.countVotes = db.prepare(
@@ -145,7 +154,7 @@ export class SqliteFeedbackStore implements FeedbackStore {
        WHERE at >= ? GROUP BY section_id ORDER BY sectionId`,
     );
     this.selectUnanswered = db.prepare(
-      'SELECT text, at FROM questions WHERE answered = 0 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
+      'SELECT text, at FROM questions WHERE answered = 0 AND delivered = 1 AND at >= ? ORDER BY at DESC, id DESC LIMIT ?',
     );
     this.deleteQuestions = db.prepare('DELETE FROM questions WHERE at < ?');
     this.deleteVotes = db.prepare('DELETE FROM votes WHERE at < ?');
@@ -195,6 +204,11 @@ export class SqliteFeedbackStore implements FeedbackStore {
       question.chatType,
     );
     return Promise.resolve(Number(info.lastInsertRowid));
+  }
+
+  markNotDelivered(questionId: number): Promise<void> {
+    this.markUndelivered.run(questionId);
+    return Promise.resolve();
   }
 
   recordVote(vote: VoteInput): Promise<VoteOutcome> {

@@ -1,9 +1,10 @@
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
 import { parseSection } from './parse-section.js';
+import { plainValue } from './yaml-value.js';
 import { synonymsSchema } from './schema.js';
 import type { Knowledge, Section } from './types.js';
 
@@ -215,7 +216,13 @@ export function parseSynonyms(
       })),
     };
   }
-  const parsed = synonymsSchema.safeParse(doc.toJS() ?? []);
+  const converted = plainValue(doc);
+  if (!converted.ok)
+    return {
+      ok: false,
+      problems: [{ file: SYNONYMS_FILE, line: 1, reason: reasons.synonymsYaml(converted.reason) }],
+    };
+  const parsed = synonymsSchema.safeParse(converted.value ?? []);
   if (!parsed.success) {
     return {
       ok: false,
@@ -245,9 +252,32 @@ async function readKnowledgeFile(root: string, name: string): Promise<ReadResult
     } else if (!info.isFile()) {
       return { ok: false, problem: { file: name, reason: reasons.notAFile } };
     }
-    return decodeKnowledgeFile(name, await readFile(full));
+    // The size is checked before reading, and the read stops past the limit: a huge file (or one
+    // growing meanwhile) never comes into memory.
+    const limit = knowledgeLimits.maxFileBytes;
+    const size = info.isSymbolicLink() ? (await stat(full)).size : info.size;
+    if (size > limit)
+      return { ok: false, problem: { file: name, reason: reasons.tooLarge(size, limit) } };
+    return decodeKnowledgeFile(name, await readAtMost(full, limit + 1));
   } catch (error) {
     return { ok: false, problem: { file: name, reason: reasons.unreadable(errorText(error)) } };
+  }
+}
+
+// Reads the first `max` bytes of a file at most.
+async function readAtMost(file: string, max: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(max);
+    let filled = 0;
+    while (filled < max) {
+      const { bytesRead } = await handle.read(buffer, filled, max - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
+import { plainValue } from './yaml-value.js';
 import type { z } from 'zod';
 import { reasons, type KnowledgeProblem } from './errors.js';
 import { sectionFrontMatterSchema } from './schema.js';
@@ -121,10 +122,17 @@ function parseFrontMatter(
       })),
     };
   }
-  const parsed = sectionFrontMatterSchema.safeParse(doc.toJS());
+  const converted = plainValue(doc);
+  if (!converted.ok)
+    return {
+      ok: false,
+      id: undefined,
+      problems: [{ file, line: firstLine, reason: reasons.yaml(converted.reason) }],
+    };
+  const raw = converted.value;
+  const parsed = sectionFrontMatterSchema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
 
-  const raw: unknown = doc.toJS();
   const section =
     raw && typeof raw === 'object' && 'id' in raw && typeof raw.id === 'string'
       ? raw.id

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
 import { diffKnowledge, type KnowledgeDiff } from './diff.js';
@@ -175,7 +186,7 @@ export class KnowledgeStore {
     try {
       await mkdir(path.join(this.dir, BACKUP_DIR), { recursive: true });
       backup = path.join(BACKUP_DIR, `${stamp}-${name}`);
-      await copyFile(target, path.join(this.dir, backup));
+      await backUp(target, path.join(this.dir, backup));
     } catch (error) {
       if (!isMissing(error)) throw error;
       backup = undefined;
@@ -185,7 +196,7 @@ export class KnowledgeStore {
     const outcome = await this.freshReload();
     if (!outcome.ok) {
       if (backup === undefined) await rm(target, { force: true });
-      else await writeAtomically(target, await readFile(path.join(this.dir, backup), 'utf8'));
+      else await restore(path.join(this.dir, backup), target);
     } else if (!options.quiet) {
       this.tell({ kind: 'install', name, text, version: outcome.version });
     }
@@ -240,6 +251,26 @@ export async function writeAtomically(target: string, text: string): Promise<voi
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+// A link is backed up as the link it is, never as the file it points to: copying through it
+// would read whatever it leads to into the backups.
+async function backUp(target: string, backup: string): Promise<void> {
+  const info = await lstat(target);
+  if (info.isSymbolicLink()) await symlink(await readlink(target), backup);
+  else await copyFile(target, backup, constants.COPYFILE_EXCL);
+}
+
+// Puts a backup back in place of `target`: a link as a link, a file by an atomic rewrite.
+async function restore(backup: string, target: string): Promise<void> {
+  const info = await lstat(backup);
+  if (!info.isSymbolicLink()) {
+    await writeAtomically(target, await readFile(backup, 'utf8'));
+    return;
+  }
+  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  await symlink(await readlink(backup), temporary);
+  await rename(temporary, target);
 }
 
 function isMissing(error: unknown): boolean {

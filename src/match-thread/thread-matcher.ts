@@ -15,6 +15,12 @@ export interface QuestionMatcher {
   match(snapshot: KnowledgeSnapshot, question: string, options: MatchOptions): Promise<MatchResult>;
 }
 
+// Compiled (dist/*.js), the thread runs its compiled file; from source it needs the TypeScript
+// loader registered first, which the .mjs entry does.
+const WORKER_ENTRY = import.meta.url.endsWith('.js')
+  ? './matcher-worker.js'
+  : './matcher-worker-entry.mjs';
+
 /** Matches on the calling thread: the console chat, the tests, and every fallback. */
 export const inProcessMatcher: QuestionMatcher = {
   match: async (snapshot, question, options) => matchQuestion(snapshot.index, question, options),
@@ -117,7 +123,7 @@ export class ThreadMatcher implements QuestionMatcher {
     this.lastStart = performance.now();
     this.loadedVersion = undefined;
     this.loadingVersion = undefined;
-    const worker = new Worker(new URL('./matcher-worker-entry.mjs', import.meta.url));
+    const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url));
     // The thread never keeps the process alive: shutting down is the bot's decision.
     worker.unref();
     worker.on('message', (reply: ThreadReply) => this.onReply(reply));

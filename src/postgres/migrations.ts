@@ -83,6 +83,11 @@ CREATE TABLE group_send_slots (
 CREATE INDEX group_send_slots_chat_at ON group_send_slots (chat, at);
 `,
   },
+  {
+    version: 5,
+    name: 'feedback: questions whose answer Telegram refused (403) leave the figures',
+    sql: `ALTER TABLE questions ADD COLUMN delivered boolean NOT NULL DEFAULT true;`,
+  },
 ]);
 
 /**

@@ -77,7 +77,7 @@ describe('/reload by an admin', () => {
     expect(reply).toContain(ESIM_FILE);
     expect(reply).toContain(reasons.missingLanguage('en'));
     expect(bot.store.current.version).toBe(1);
-    expect(logsWith(bot.logs, 'knowledge reload rejected')).toHaveLength(1);
+    expect(logsWith(bot.logs, 'knowledge reload rejected; previous version kept')).toHaveLength(1);
 
     // The English version still exists in the copy in use.
     await esimAnswer(bot);
@@ -102,9 +102,9 @@ describe('/reload refused', () => {
     const bot = await start();
     await editEsimBody(bot);
     const replies = await privately(bot, USER_ID, '/reload');
-    expect(replies).toEqual([repliesFor('en').reloadRefused]);
+    expect(replies).toEqual([repliesFor('en').adminOnly]);
     expect(bot.store.current.version).toBe(1);
-    expect(logsWith(bot.logs, 'reload refused: not an admin')[0]).toMatchObject({
+    expect(logsWith(bot.logs, 'admin command refused: not an admin')[0]).toMatchObject({
       user: USER_ID,
     });
     expect(await esimAnswer(bot)).not.toContain(MARKER);
@@ -127,7 +127,7 @@ describe('/reload refused', () => {
     };
     await bot.handle(forwarded);
     expect(bot.fake.sent(ADMIN_ID).map((s) => visibleText(s))).toEqual([
-      repliesFor('en').reloadRefused,
+      repliesFor('en').adminOnly,
     ]);
     expect(bot.store.current.version).toBe(1);
     expect(await esimAnswer(bot)).not.toContain(MARKER);
@@ -161,7 +161,7 @@ describe('anonymous group admins', () => {
     const bot = await start({ anonymousAdminChatIds: [] });
     await bot.handle(anonymousReload(bot, GROUP_ID));
     expect(bot.fake.sent(GROUP_ID).map((s) => visibleText(s))).toEqual([
-      repliesFor('en').reloadRefused,
+      repliesFor('en').adminOnly,
     ]);
     expect(bot.store.current.version).toBe(1);
   });
@@ -179,7 +179,7 @@ describe('anonymous group admins', () => {
     const bot = await start({ anonymousAdminChatIds: [GROUP_ID] });
     await bot.handle(anonymousReload(bot, GROUP_ID, -100999));
     expect(bot.fake.sent(GROUP_ID).map((s) => visibleText(s))).toEqual([
-      repliesFor('en').reloadRefused,
+      repliesFor('en').adminOnly,
     ]);
     expect(bot.store.current.version).toBe(1);
   });

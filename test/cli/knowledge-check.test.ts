@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { formatProblem, reasons } from '../../src/knowledge/errors.js';
 import {
   knowledgeDir,
+  repoRoot,
+  tempDir,
   languageBlocks,
   lineOf,
   removeTempDirs,
@@ -19,6 +24,24 @@ describe('knowledge-check', () => {
     expect(run.stdout).toMatch(
       /^✔ knowledge: 16 sections, \d+ alternate questions, \d+ synonym groups/,
     );
+  });
+
+  test.concurrent('reads KNOWLEDGE_DIR from .env in the working directory', async () => {
+    const broken = sectionFile('broken', { blocks: `Stray text.\n\n${languageBlocks('broken')}` });
+    const dir = await knowledgeDir({ '02-broken.md': broken });
+    const cwd = await tempDir('esim-faq-cwd-');
+    await writeFile(path.join(cwd, '.env'), `KNOWLEDGE_DIR=${dir}\n`);
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli/knowledge-check.js')], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr.startsWith(`✘ ${dir}: 1 problem`)).toBe(true);
   });
 
   test.concurrent('exits 1 on a folder with a broken file and prints the problem', async () => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { DELIVERY_FILE, SqliteDeliveryStore } from '../../src/delivery/sqlite-delivery-store.js';
+import { FEEDBACK_FILE, SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
+import { SqliteFileError } from '../../src/sqlite-file.js';
 import { describeDeliveryStore } from './delivery-store-contract.js';
 
 const dirs: string[] = [];
@@ -56,4 +58,44 @@ test('a DATA_DIR that is a file is one error naming the database', async () => {
   expect(() => SqliteDeliveryStore.open(notAFolder)).toThrow(
     `Cannot open the delivery database ${path.join(notAFolder, DELIVERY_FILE)}`,
   );
+});
+
+test('a feedback database deleted while open is written back with its records', async () => {
+  const dir = await dataDir();
+  const feedback = SqliteFeedbackStore.open(dir);
+  const at = new Date();
+  await feedback.recordQuestion({
+    text: 'what is an esim',
+    lang: 'en',
+    bestSection: 'esim',
+    score: 0.9,
+    answered: true,
+    chatType: 'private',
+    at,
+  });
+  await rm(path.join(dir, FEEDBACK_FILE));
+  expect(feedback.ensureFile()).toBe('recreated');
+  await feedback.recordQuestion({
+    text: 'eSIM能自动断网吗',
+    lang: 'zh-Hans',
+    bestSection: 'esim-auto-disconnect',
+    score: 0.8,
+    answered: true,
+    chatType: 'private',
+    at,
+  });
+  await feedback.close();
+  const reopened = SqliteFeedbackStore.open(dir);
+  expect((await reopened.summary(new Date(0))).questions).toBe(2);
+  await reopened.close();
+});
+
+test('a database file replaced by another file is reported, not overwritten', async () => {
+  const dir = await dataDir();
+  const store = SqliteDeliveryStore.open(dir);
+  const file = path.join(dir, DELIVERY_FILE);
+  await rm(file);
+  await writeFile(file, 'someone else');
+  expect(() => store.ensureFile()).toThrow(SqliteFileError);
+  await store.close();
 });

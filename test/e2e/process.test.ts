@@ -284,6 +284,97 @@ describe.concurrent('start-up failures', TIMEOUT, () => {
   });
 });
 
+// The lines a failed start printed that are not JSON log lines: the reason, and nothing else.
+function plainLines(bot: BotProcess): string[] {
+  return bot.stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+    });
+  });
+}
+
+describe.concurrent('start-up that survives', TIMEOUT, () => {
+  test('a Bot API without setMyCommands: menus skipped with a warning, questions answered', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, startPolling } = await setUp(ctx);
+    fake.failWhen((method) =>
+      method === 'setMyCommands'
+        ? { kind: 'error', code: 404, description: 'Not Found: method not found' }
+        : undefined,
+    );
+    const bot = await startPolling();
+    expect(
+      bot.logs().filter((l) => l.msg === 'optional start-up call failed; skipped'),
+    ).toHaveLength(1);
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+  });
+
+  test('one 500 on getMe, one 500 on deleteWebhook and a 400 on setMyCommands are survived', async (ctx) => {
+    const { expect } = ctx;
+    const { fake, startPolling } = await setUp(ctx);
+    fake.failNext('getMe', { kind: 'error', code: 500, description: 'Internal Server Error' });
+    fake.failNext('deleteWebhook', {
+      kind: 'error',
+      code: 500,
+      description: 'Internal Server Error',
+    });
+    fake.failNext('setMyCommands', { kind: 'error', code: 400, description: 'Bad Request: oops' });
+    const bot = await startPolling();
+    expect(fake.callsOf('getMe').map((c) => c.state)).toEqual(['error', 'ok']);
+    expect(fake.callsOf('deleteWebhook').map((c) => c.state)).toEqual(['error', 'ok']);
+    const retried = bot.logs().filter((l) => l.msg === 'Bot API call failed at start-up; retrying');
+    expect(retried.map((l) => l.call)).toEqual(['getMe', 'deleteWebhook']);
+    fake.privateText(USER_ID, 'what is an esim');
+    await fake.waitFor({ method: 'sendMessage' }, LIVENESS_MS);
+    expect(bot.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('a port in use is one line naming PORT', async (ctx) => {
+    const { expect } = ctx;
+    const { botEnv, spawn } = await setUp(ctx);
+    const port = await freePort();
+    const taken = createServer().listen(port, '127.0.0.1');
+    ctx.onTestFinished(() => void taken.close());
+    const bot = spawn(
+      botEnv({
+        MODE: 'webhook',
+        WEBHOOK_URL: 'https://bot.example.com/hook',
+        WEBHOOK_SECRET: 'process_test_secret_0123456789',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      }),
+    );
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(plainLines(bot)).toEqual([
+      `PORT ${port} is already in use on HOST 127.0.0.1: stop the other program or choose another PORT`,
+    ]);
+  });
+
+  test('an unresolvable HOST is one line naming HOST', async (ctx) => {
+    const { expect } = ctx;
+    const { botEnv, spawn } = await setUp(ctx);
+    const bot = spawn(
+      botEnv({
+        MODE: 'webhook',
+        WEBHOOK_URL: 'https://bot.example.com/hook',
+        WEBHOOK_SECRET: 'process_test_secret_0123456789',
+        HOST: 'no-such-host.invalid',
+        PORT: String(await freePort()),
+      }),
+    );
+    expect((await exitWithin(bot, LIVENESS_MS)).code).toBe(1);
+    expect(plainLines(bot)).toEqual([
+      'HOST no-such-host.invalid cannot be resolved: set HOST to an address of this machine',
+    ]);
+  });
+});
+
 describe.concurrent('console mode', TIMEOUT, () => {
   test('without BOT_TOKEN, questions piped on stdin are answered on stdout', async (ctx) => {
     const { expect } = ctx;

@@ -189,7 +189,7 @@ function editedWith(fake: FakeBotApi, userId: number, text: string): Update {
 }
 
 /** Texts the bot answers a refused attempt with (or it may stay silent, or see no command). */
-const REFUSALS = new Set([en.reloadRefused, en.adminOnly]);
+const REFUSALS = new Set([en.adminOnly]);
 
 /**
  * Whether a reply is one only an admin gets: the command's outcome, or a message the command

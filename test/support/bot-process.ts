@@ -1,5 +1,6 @@
 /**
- * Runs the real program (`node --import tsx src/main.ts`) as a child process for process-level
+ * Runs the real program as `npm start` and the container run it, `node dist/main.js` (the
+ * compiled build, made by the tests' global setup), as a child process for process-level
  * tests. The child gets a clean environment (only PATH and HOME from ours, plus what the test
  * passes) and an empty working directory, so no `.env` and no stray BOT_TOKEN leak in. Every
  * child is remembered until it exits, so that `stopAllBots` can kill whatever is left.
@@ -8,13 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, waitUntil, type LogLine } from './bot-harness.js';
 
-const MAIN = path.join(REPO_ROOT, 'src', 'main.ts');
-const TSX_LOADER = pathToFileURL(
-  path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'),
-).href;
+/** The compiled entry point. */
+export const MAIN = path.join(REPO_ROOT, 'dist', 'main.js');
 
 export interface Exit {
   code: number | null;
@@ -49,7 +47,7 @@ export function spawnBot(env: Record<string, string | undefined>, input?: string
   })) {
     if (value !== undefined) cleanEnv[key] = value;
   }
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd: workDir,
     env: cleanEnv,
     stdio: ['pipe', 'pipe', 'pipe'],

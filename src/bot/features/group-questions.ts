@@ -48,6 +48,13 @@ export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     await answerQuestion(ctx, deps, question, { inGroup: true, replyTo: ctx.msg.message_id });
   });
 
+  // A photo or a document whose caption addresses the bot is a question too.
+  group.on('message:caption', async (ctx, next) => {
+    const caption = ctx.msg.caption;
+    if (ctx.msg.text !== undefined || !mentionsBot(ctx)) return next();
+    await answerQuestion(ctx, deps, caption, { inGroup: true, replyTo: ctx.msg.message_id });
+  });
+
   group.on('message:text', async (ctx, next) => {
     const text = ctx.msg.text;
     if (text.startsWith('/')) return next();

@@ -45,7 +45,9 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
     const { version } = deps.store.current;
     const fallback = userLang(ctx);
     const lang = query === '' ? fallback : detectLanguage(query, fallback);
-    const key = `${version}\u0000${lang}\u0000${normalizeText(query)}`;
+    // The empty query (the topic list) has a key no question can have: a query of emoji only
+    // normalises to nothing, and must not be given the topic list.
+    const key = `${version}\u0000${lang}\u0000${query === '' ? '' : `q:${normalizeText(query)}`}`;
     const now = nowOf(deps).getTime();
     const cached = cache.get(key);
     const hit = cached !== undefined && cached.expires > now;

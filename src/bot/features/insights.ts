@@ -6,7 +6,7 @@ import { nowOf, type BotDeps } from '../deps.js';
 import { splitIntoMessages } from '../render.js';
 import { repliesFor, type Replies } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
-import { isAdmin } from './admin.js';
+import { adminsOnly } from '../filters/is-admin.js';
 
 type Report = (feedback: FeedbackStore, replies: Replies, now: Date) => Promise<string>;
 
@@ -24,17 +24,10 @@ const REPORTS: Record<string, Report> = {
 export function insightsFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
+  const admins = composer.filter(adminsOnly(deps.settings));
   for (const [command, report] of Object.entries(REPORTS)) {
-    composer.command(command, async (ctx) => {
+    admins.command(command, async (ctx) => {
       const replies = repliesFor(userLang(ctx));
-      if (!isAdmin(ctx, deps.settings)) {
-        deps.logger.warn(
-          { update: ctx.update.update_id, user: ctx.from?.id, command },
-          'admin command refused: not an admin',
-        );
-        await sendHtmlMessages(ctx, [replies.adminOnly]);
-        return;
-      }
       if (ctx.chat.type !== 'private') {
         await sendHtmlMessages(ctx, [replies.privateOnly]);
         return;

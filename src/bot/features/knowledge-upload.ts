@@ -5,7 +5,8 @@ import { userLang, type BotContext } from '../context.js';
 import { nowOf, type BotDeps } from '../deps.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
-import { isAdmin } from './admin.js';
+import { adminsOnly, isAdmin } from '../filters/is-admin.js';
+import { problemsForChat } from './admin.js';
 
 /** How long an upload waits for /confirm. */
 export const UPLOAD_TTL_MS = 15 * 60_000;
@@ -116,12 +117,9 @@ export function knowledgeUploadFeature(deps: BotDeps, files: FileSource): Compos
     ]);
   });
 
-  chat.command('confirm', async (ctx) => {
+  const admins = chat.filter(adminsOnly(deps.settings));
+  admins.command('confirm', async (ctx) => {
     const replies = repliesFor(userLang(ctx));
-    if (!isAdmin(ctx, deps.settings)) {
-      await sendHtmlMessages(ctx, [replies.adminOnly]);
-      return;
-    }
     const upload = take(ctx.from.id);
     if (!upload) {
       await sendHtmlMessages(ctx, [replies.uploadNothingPending]);
@@ -148,12 +146,8 @@ export function knowledgeUploadFeature(deps: BotDeps, files: FileSource): Compos
     ]);
   });
 
-  chat.command('cancel', async (ctx) => {
+  admins.command('cancel', async (ctx) => {
     const replies = repliesFor(userLang(ctx));
-    if (!isAdmin(ctx, deps.settings)) {
-      await sendHtmlMessages(ctx, [replies.adminOnly]);
-      return;
-    }
     const upload = take(ctx.from.id);
     pending.delete(ctx.from.id);
     await sendHtmlMessages(ctx, [
@@ -170,8 +164,11 @@ async function reportInvalid(
   name: string,
   problems: readonly KnowledgeProblem[],
 ): Promise<void> {
-  const errors = problems.map(formatProblem).join('\n');
-  deps.logger.warn({ update: ctx.update.update_id, file: name, errors }, 'upload rejected');
+  const errors = problemsForChat(problems, deps.store.dir);
+  deps.logger.warn(
+    { update: ctx.update.update_id, file: name, errors: problems.map(formatProblem).join('\n') },
+    'upload rejected',
+  );
   await sendHtmlMessages(ctx, [
     repliesFor(userLang(ctx)).uploadInvalid(name, errors.slice(0, MAX_ERROR_CHARS)),
   ]);
