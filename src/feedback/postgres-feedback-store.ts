@@ -81,6 +81,10 @@ export class PostgresFeedbackStore implements FeedbackStore {
     return Number(rows[0]?.id);
   }
 
+  async markNotDelivered(questionId: number): Promise<void> {
+    await this.pool.query('UPDATE questions SET delivered = false WHERE id = $1', [questionId]);
+  }
+
   // The question's row is locked for the vote, so two quick presses (on two replicas, even)
   // cannot both count as the first.
   recordVote(vote: VoteInput): Promise<VoteOutcome> {
@@ -134,10 +138,6 @@ export class PostgresFeedbackStore implements FeedbackStore {
       answeredBySection: bySection.rows,
       votes: votes.rows,
     };
-  }
-
-  async markNotDelivered(questionId: number): Promise<void> {
-    await this.pool.query('UPDATE questions SET delivered = false WHERE id = $1', [questionId]);
   }
 
   async unansweredSince(since: Date, limit: number): Promise<UnansweredQuestion[]> {

@@ -85,10 +85,13 @@ CREATE INDEX group_send_slots_chat_at ON group_send_slots (chat, at);
   },
   {
     version: 5,
-    name: 'feedback: answers Telegram refused, suggested wordings and the admins decisions',
-    sql: `
-ALTER TABLE questions ADD COLUMN delivered boolean NOT NULL DEFAULT true;
-CREATE TABLE suggestions (
+    name: 'feedback: questions whose answer Telegram refused (403) leave the figures',
+    sql: `ALTER TABLE questions ADD COLUMN delivered boolean NOT NULL DEFAULT true;`,
+  },
+  {
+    version: 6,
+    name: 'feedback: suggested wordings and the admins decisions on them',
+    sql: `CREATE TABLE suggestions (
   question_id bigint NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
   section_id text NOT NULL,
   source text NOT NULL,

@@ -22,6 +22,8 @@ export class PostgresSendSlots implements SendSlots {
     const key = String(chat);
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SLOT_LOCK_CLASS, key]);
+      // The time once the lock is held: a booking that waited for it is not in the past.
+      now = Math.max(now, Date.now());
       await client.query('DELETE FROM group_send_slots WHERE chat = $1 AND at <= $2', [
         key,
         now - this.windowMs,

@@ -100,6 +100,19 @@ describe.each(implementations)('the %s feedback store', (_name, open) => {
     ]);
   });
 
+  test('a question whose answer Telegram refused leaves the figures and the lists', async () => {
+    const store = await fresh();
+    const answered = await store.recordQuestion(question());
+    const unanswered = await store.recordQuestion(question({ text: 'x', answered: false }));
+    await store.recordQuestion(question({ bestSection: 'smart-card' }));
+    await store.markNotDelivered(answered);
+    await store.markNotDelivered(unanswered);
+    const summary = await store.summary(daysAgo(1));
+    expect(summary).toMatchObject({ questions: 1, answered: 1 });
+    expect(summary.answeredBySection).toEqual([{ sectionId: 'smart-card', count: 1 }]);
+    expect(await store.unansweredSince(daysAgo(1), 10)).toEqual([]);
+  });
+
   test('a vote on an unknown or unanswered question is refused', async () => {
     const store = await fresh();
     const unanswered = await store.recordQuestion(
