@@ -55,7 +55,7 @@ function threadsOfSends(bot: BotHarness, from: number): unknown[] {
 }
 
 describe('forum topics', () => {
-  test.each(['/start', '/help', '/topics', '/reload', '/ask what is an esim'])(
+  test.each(['/start', '/help', '/topics', '/reload', '/ask what is green tea'])(
     '%s in a topic is answered in that topic',
     async (command) => {
       const bot = await start();
@@ -71,7 +71,7 @@ describe('forum topics', () => {
     await bot.handle(inTopic(bot.fake.groupText(GROUP_ID, USER_ID, '/topics')));
     const before = bot.fake.callsOf('sendMessage').length;
     await bot.handle(
-      inTopic(bot.fake.callbackQuery(USER_ID, GROUP_ID, showSectionData('esim', 'en'))),
+      inTopic(bot.fake.callbackQuery(USER_ID, GROUP_ID, showSectionData('green-tea', 'en'))),
     );
     const threads = threadsOfSends(bot, before);
     expect(threads).not.toEqual([]);
@@ -89,17 +89,17 @@ describe('captions', () => {
   test('a photo whose caption @mentions the bot in a group is answered under it', async () => {
     const bot = await start();
     const update = bot.fake.photo(GROUP_ID, USER_ID, {
-      caption: `@${bot.fake.botInfo.username} what is an esim`,
+      caption: `@${bot.fake.botInfo.username} what is green tea`,
     });
     await bot.handle(update);
     const [answer] = bot.fake.sent(GROUP_ID);
-    expect(visibleText(answer!).startsWith(titleOf(bot.store, 'esim', 'en'))).toBe(true);
+    expect(visibleText(answer!).startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(answer?.message.reply_to_message?.message_id).toBe(update.message?.message_id);
   });
 
   test('a photo with a caption that does not address the bot gets silence', async () => {
     const bot = await start();
-    await bot.handle(bot.fake.photo(GROUP_ID, USER_ID, { caption: 'what is an esim' }));
+    await bot.handle(bot.fake.photo(GROUP_ID, USER_ID, { caption: 'what is green tea' }));
     expect(bot.fake.sent(GROUP_ID)).toEqual([]);
   });
 });
@@ -112,12 +112,12 @@ describe('a chat that refuses answers (403)', () => {
         ? { kind: 'error', code: 403, description: 'Forbidden: bot was blocked by the user' }
         : undefined,
     );
-    await bot.handle(bot.fake.privateText(USER_ID, 'what is an esim'));
-    await bot.handle(bot.fake.privateText(USER_ID + 1, 'what is an esim'));
+    await bot.handle(bot.fake.privateText(USER_ID, 'what is green tea'));
+    await bot.handle(bot.fake.privateText(USER_ID + 1, 'what is green tea'));
     const summary = await bot.feedback.summary(new Date(0));
     expect(summary.questions).toBe(1);
     expect(summary.answered).toBe(1);
-    expect(summary.answeredBySection).toEqual([{ sectionId: 'esim', count: 1 }]);
+    expect(summary.answeredBySection).toEqual([{ sectionId: 'green-tea', count: 1 }]);
   });
 });
 
@@ -158,15 +158,15 @@ describe('backups on /confirm', () => {
   test('a knowledge file that is a link is backed up as the link, never through it', async () => {
     const bot = await start();
     const dir = bot.knowledgeDir;
-    // 02-esim.md becomes a link to a file inside the folder, as the loader allows.
-    await rename(path.join(dir, '02-esim.md'), path.join(dir, 'esim-source.txt'));
-    await symlink('esim-source.txt', path.join(dir, '02-esim.md'));
-    const original = await readFile(path.join(dir, 'esim-source.txt'), 'utf8');
+    // 01-green-tea.md becomes a link to a file inside the folder, as the loader allows.
+    await rename(path.join(dir, '01-green-tea.md'), path.join(dir, 'green-tea-source.txt'));
+    await symlink('green-tea-source.txt', path.join(dir, '01-green-tea.md'));
+    const original = await readFile(path.join(dir, 'green-tea-source.txt'), 'utf8');
     const edited = original.replace(/^(## en:[^\n]*\n)/m, '$1\nEdited through an upload.\n');
     await bot.handle(
       bot.fake.document(ADMIN_ID, {
         file_id: 'BQACAgIAAxkBAAIlink1',
-        file_name: '02-esim.md',
+        file_name: '01-green-tea.md',
         contents: edited,
       }),
     );
@@ -175,9 +175,9 @@ describe('backups on /confirm', () => {
     expect(backups).toHaveLength(1);
     const backup = path.join(dir, BACKUP_DIR, backups[0] ?? '');
     expect((await lstat(backup)).isSymbolicLink()).toBe(true);
-    expect(await readlink(backup)).toBe('esim-source.txt');
+    expect(await readlink(backup)).toBe('green-tea-source.txt');
     // The installed file is a plain file now; the file the link pointed to is untouched.
-    expect((await lstat(path.join(dir, '02-esim.md'))).isFile()).toBe(true);
-    expect(await readFile(path.join(dir, 'esim-source.txt'), 'utf8')).toBe(original);
+    expect((await lstat(path.join(dir, '01-green-tea.md'))).isFile()).toBe(true);
+    expect(await readFile(path.join(dir, 'green-tea-source.txt'), 'utf8')).toBe(original);
   });
 });

@@ -9,6 +9,7 @@ import {
   buttonsOf,
   errorLogs,
   harnessPerTest,
+  SHIPPED_KNOWLEDGE,
   logsWith,
   sectionButtons,
   titleOf,
@@ -18,6 +19,8 @@ import {
 } from '../support/bot-harness.js';
 import type { SentMessage } from '../support/fake-bot-api.js';
 
+// The learning loop is about real questions and the matcher's real alternatives: it runs on
+// the shipped knowledge, as the answer-quality tests do.
 const start = harnessPerTest();
 const en = repliesFor('en');
 const OTHER_USER = 1002;
@@ -52,7 +55,7 @@ function itemFor(messages: SentMessage[], example: string): SentMessage {
 
 describe('the learning loop', () => {
   test('a scripted session: unanswered and chosen wordings become suggestions, an admin adds them, the same questions are then answered', async () => {
-    const bot = await start();
+    const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE });
 
     // 1. Two people ask a question the knowledge does not answer.
     for (const user of [USER_ID, OTHER_USER]) {
@@ -141,7 +144,7 @@ describe('the learning loop', () => {
   });
 
   test('suggestion buttons and /suggestions are for admins only', async () => {
-    const bot = await start();
+    const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE });
     await say(bot, USER_ID, UNANSWERED);
     expect((await say(bot, USER_ID, '/suggestions')).map(visibleText)).toEqual([en.adminOnly]);
     const listed = await say(bot, ADMIN_ID, '/suggestions');
@@ -153,7 +156,7 @@ describe('the learning loop', () => {
   });
 
   test('a topic pressed from /topics or a deep link is no suggestion', async () => {
-    const bot = await start();
+    const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE });
     const [topics] = await say(bot, USER_ID, '/topics');
     await press(bot, USER_ID, topics!, sectionButtons(topics!)[1]!.text);
     expect(logsWith(bot.logs, 'suggestion')).toEqual([]);

@@ -183,7 +183,12 @@ describe('importing a JSON list', async () => {
 });
 
 describe('exporting', async () => {
-  const shipped = await loadKnowledge(shippedKnowledgeDir);
+  // The export formats do not carry a section's sources yet: compare without them.
+  const loaded = await loadKnowledge(shippedKnowledgeDir);
+  const shipped = {
+    ...loaded,
+    sections: loaded.sections.map(({ sources: _sources, ...section }) => section),
+  };
 
   test.each(['csv', 'tsv', 'json'] as const)(
     'the shipped knowledge to %s imports back to the same sections',

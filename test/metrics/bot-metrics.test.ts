@@ -61,13 +61,13 @@ const deliver = (update: ReturnType<BotHarness['fake']['privateText']>) =>
 
 describe('GET /metrics', () => {
   test('counts questions by chat type and outcome, and times the matcher and each update', async () => {
-    for (const [i, text] of ['what is an esim', 'eSIM能自动断网吗', '今天吃什么'].entries())
+    for (const [i, text] of ['what is green tea', '绿茶怎么泡', '今天吃什么'].entries())
       expect((await deliver(h.fake.privateText(USER_ID + 10 + i, text))).status).toBe(200);
-    await deliver(h.fake.groupText(GROUP_ID, USER_ID + 2, '/ask what is an esim'));
+    await deliver(h.fake.groupText(GROUP_ID, USER_ID + 2, '/ask what is green tea'));
     // Ten at once from one user, whose limit is two a second: the rest are refused (how many
     // depends on how fast this machine answers; each is either answered or counted).
     const flood = Array.from({ length: 10 }, (_, i) =>
-      h.fake.privateText(USER_ID, i % 2 ? 'what is an esim' : 'eSIM能自动断网吗'),
+      h.fake.privateText(USER_ID, i % 2 ? 'what is green tea' : '绿茶怎么泡'),
     );
     await Promise.all(flood.map((update) => h.handle(update)));
     const floodIds = new Set(flood.map((u) => u.update_id));
@@ -111,9 +111,9 @@ describe('GET /metrics', () => {
       description: 'Too Many Requests: retry after 1',
       retryAfter: 1,
     });
-    await deliver(h.fake.privateText(USER_ID, 'what is an esim'));
+    await deliver(h.fake.privateText(USER_ID, 'what is green tea'));
     h.fake.failNext('sendMessage', { kind: 'error', code: 400, description: 'Bad Request: x' });
-    await deliver(h.fake.privateText(USER_ID, 'eSIM能自动断网吗'));
+    await deliver(h.fake.privateText(USER_ID, '绿茶怎么泡'));
     await h.store.reload();
     inFlight = 3;
 
