@@ -113,7 +113,7 @@ describe('two replicas behind one webhook address', () => {
         /** Sends `count` questions from new users over 40 connections; 10% go to both replicas. */
         const burst = async (count: number, firstUser: number, onSent?: (n: number) => void) => {
           const updates = Array.from({ length: count }, (_, i) =>
-            fake.privateText(firstUser + i, 'what is an esim'),
+            fake.privateText(firstUser + i, 'what is green tea'),
           );
           const sentAt = new Map<number, number>();
           let cursor = 0;
