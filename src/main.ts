@@ -6,6 +6,7 @@ import {
   startBot,
   type RunningBot,
 } from './app.js';
+import { CalibrationCache } from './calibration-cache.js';
 import { ConfigError, databasePassword, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
 import { DeliveryStoreError } from './delivery/delivery-store.js';
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
       ? await ReplicaLink.open(config.DATABASE_URL, logger)
       : undefined;
   if (database) await restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
-  const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR);
+  // A knowledge version calibrated before (by this build of the matcher) is not calibrated
+  // again: a restart answers as soon as the index is built.
+  const calibrations = await CalibrationCache.open(config.DATA_DIR, logger);
+  const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR, calibrations.build);
   const { knowledge } = store.current;
   logger.info(
     { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },

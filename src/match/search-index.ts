@@ -72,9 +72,20 @@ const { index: tuning } = matchTuning;
 // Tokens handled between two yields of a sliced build: a few milliseconds of work.
 const TOKENS_PER_STEP = 4096;
 
+/** How a build runs, and what it may take as known. */
+export interface BuildOptions {
+  /** Give the event loop back after this many milliseconds of work (sliced builds only). */
+  sliceMs?: number;
+  /**
+   * The calibration found earlier for exactly this knowledge (same fingerprint): the build
+   * then skips calibrating, which is most of its cost for a small knowledge base.
+   */
+  calibration?: Calibration;
+}
+
 /** Builds the {@link SearchIndex} of a knowledge base, calibrated. Pure and deterministic. */
-export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
-  return runToEnd(calibratedIndexSteps(knowledge));
+export function buildSearchIndex(knowledge: Knowledge, options: BuildOptions = {}): SearchIndex {
+  return runToEnd(calibratedIndexSteps(knowledge, options.calibration));
 }
 
 /**
@@ -84,17 +95,23 @@ export function buildSearchIndex(knowledge: Knowledge): SearchIndex {
  */
 export function buildSearchIndexAsync(
   knowledge: Knowledge,
-  sliceMs = tuning.sliceMs,
+  options: BuildOptions = {},
 ): Promise<SearchIndex> {
-  return runInSlices(calibratedIndexSteps(knowledge), sliceMs);
+  return runInSlices(
+    calibratedIndexSteps(knowledge, options.calibration),
+    options.sliceMs ?? tuning.sliceMs,
+  );
 }
 
-function* calibratedIndexSteps(knowledge: Knowledge): Generator<void, SearchIndex> {
+function* calibratedIndexSteps(
+  knowledge: Knowledge,
+  known: Calibration | undefined,
+): Generator<void, SearchIndex> {
   // The calibration indexes the same sections again, most of them unchanged: their
   // normalised and tokenised lines are kept for it, then dropped with this build.
   const analyses: SectionAnalyses = new Map();
-  const index = yield* indexSteps(knowledge, analyses);
-  const calibration = yield* calibrationSteps(knowledge, (k) => indexSteps(k, analyses));
+  const index = yield* indexSteps(knowledge, known ? undefined : analyses);
+  const calibration = known ?? (yield* calibrationSteps(knowledge, (k) => indexSteps(k, analyses)));
   return { ...index, calibration };
 }
 
