@@ -45,7 +45,18 @@ export async function runConsoleChat(
   const settings = { ...deps.settings, userMessagesPerSecond: Number.MAX_SAFE_INTEGER };
   const feedback = deps.feedback ?? new MemoryFeedbackStore();
   const bot = createBot('0:console', { ...deps, settings, feedback }, { botInfo: CONSOLE_BOT });
-  const print = (line: string) => io.output.write(`${line}\n`);
+  // A reader that goes away (the chat piped into `head`, a closed terminal) ends the chat
+  // quietly: the failed write is reported as an 'error' event, which would otherwise crash.
+  let readerGone = false;
+  const lines = createInterface({ input: io.input, crlfDelay: Infinity });
+  io.output.on('error', () => {
+    readerGone = true;
+    lines.close();
+  });
+  const write = (text: string) => {
+    if (!readerGone) io.output.write(text);
+  };
+  const print = (line: string) => write(`${line}\n`);
   let buttons: (ReplyButton | UrlButton)[] = [];
   let messageId = 0;
   let updateId = 0;
@@ -87,15 +98,14 @@ export async function runConsoleChat(
 
   print(repliesFor('zh-Hans').consoleIntro);
   print(repliesFor('en').consoleIntro);
-  io.output.write('> ');
-  const lines = createInterface({ input: io.input, crlfDelay: Infinity });
+  write('> ');
   for await (const raw of lines) {
     const text = raw.trim();
     if (text !== '') {
       const pressed = /^\d+$/.test(text) ? buttons[Number(text) - 1] : undefined;
       if (pressed && 'url' in pressed) {
         print(pressed.url);
-        io.output.write('\n> ');
+        write('\n> ');
         continue;
       }
       const update: Update = pressed
@@ -112,9 +122,9 @@ export async function runConsoleChat(
         : { update_id: ++updateId, message: userMessage(++messageId, text, chat) };
       await bot.handleUpdate(update);
     }
-    io.output.write('\n> ');
+    write('\n> ');
   }
-  io.output.write('\n');
+  write('\n');
 }
 
 function now(): number {
