@@ -11,7 +11,6 @@ import { startWebhook } from './bot/start-webhook.js';
 import { ANSWERED_IDS_KEPT_MS, type DeliveryStore } from './delivery/delivery-store.js';
 import { UpdateDispatcher } from './delivery/update-dispatcher.js';
 import type { FeedbackStore } from './feedback/feedback-store.js';
-import { PostgresFeedbackStore } from './feedback/postgres-feedback-store.js';
 import { scheduleRetention } from './feedback/retention.js';
 import { SqliteFeedbackStore } from './feedback/sqlite-feedback-store.js';
 import type { Logger } from './logger.js';
@@ -67,6 +66,7 @@ export async function openFeedback(
 ): Promise<OpenFeedback> {
   let opened: Omit<OpenFeedback, 'close'>;
   if (database) {
+    const { PostgresFeedbackStore } = await import('./feedback/postgres-feedback-store.js');
     opened = { kind: 'postgres', feedback: await PostgresFeedbackStore.open(database.pool) };
     logger.info(
       { database: database.name, retentionDays: settings.retentionDays },

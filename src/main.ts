@@ -17,15 +17,9 @@ import { KnowledgeError } from './knowledge/errors.js';
 import { KnowledgeStore } from './knowledge/store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
-import { BotMetrics } from './metrics/bot-metrics.js';
 import { countingRedeliveries } from './metrics/counting-delivery-store.js';
 import { MetricsServerError, startMetricsServer } from './metrics/metrics-server.js';
-import { DatabaseError } from './postgres/connect.js';
-import { openSharedDatabase } from './postgres/database.js';
-import { PostgresDeliveryStore } from './postgres/postgres-delivery-store.js';
-import { PostgresSendSlots } from './postgres/postgres-send-slots.js';
-import { ReplicaLink } from './postgres/replica-link.js';
-import { restoreKnowledgeFiles, SharedKnowledge } from './postgres/shared-knowledge.js';
+import { DatabaseError } from './postgres/database-error.js';
 import { reloadKnowledge } from './reload-knowledge.js';
 import { SqliteFileError, type FileCheck } from './sqlite-file.js';
 
@@ -43,14 +37,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, { secrets });
   // With DATABASE_URL, replicas share one database: its pool, and this replica's own link
   // (liveness, notifications, the single-poller lock).
-  const database = config.DATABASE_URL
-    ? await openSharedDatabase(config.DATABASE_URL, logger)
-    : undefined;
-  const link =
-    database && config.DATABASE_URL
-      ? await ReplicaLink.open(config.DATABASE_URL, logger)
+  // Loaded only then: a single bot never loads the PostgreSQL driver.
+  const replicas = config.DATABASE_URL ? await import('./postgres/replicas.js') : undefined;
+  const database =
+    replicas && config.DATABASE_URL
+      ? await replicas.openSharedDatabase(config.DATABASE_URL, logger)
       : undefined;
-  if (database) await restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
+  const link =
+    replicas && database && config.DATABASE_URL
+      ? await replicas.ReplicaLink.open(config.DATABASE_URL, logger)
+      : undefined;
+  if (replicas && database)
+    await replicas.restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
   // A knowledge version calibrated before (by this build of the matcher) is not calibrated
   // again: a restart answers as soon as the index is built.
   const calibrations = await CalibrationCache.open(config.DATA_DIR, logger);
@@ -61,7 +59,9 @@ async function main(): Promise<void> {
     'knowledge loaded',
   );
   const shared =
-    database && link ? await SharedKnowledge.start(database.pool, link, store, logger) : undefined;
+    replicas && database && link
+      ? await replicas.SharedKnowledge.start(database.pool, link, store, logger)
+      : undefined;
   // The console chat records into the same DATA_DIR: its /stats show what was typed there.
   const opened = await openFeedback(feedbackSettings(config), logger, database);
   const { feedback } = opened;
@@ -78,8 +78,10 @@ async function main(): Promise<void> {
     settings,
     feedback,
     // Replicas book a group's sends in the database: together they stay under its pace.
-    ...(database
-      ? { sendSlots: new PostgresSendSlots(database.pool, settings.groupMessagesPerMinute) }
+    ...(replicas && database
+      ? {
+          sendSlots: new replicas.PostgresSendSlots(database.pool, settings.groupMessagesPerMinute),
+        }
       : {}),
   };
   process.on('SIGHUP', () => void reloadKnowledge(store, logger, { signal: 'SIGHUP' }));
@@ -91,9 +93,11 @@ async function main(): Promise<void> {
   }
 
   const delivery =
-    database && link
-      ? new PostgresDeliveryStore(database.pool, link.replicaId)
+    replicas && database && link
+      ? new replicas.PostgresDeliveryStore(database.pool, link.replicaId)
       : SqliteDeliveryStore.open(config.DATA_DIR);
+  // The console chat counts nothing: the metrics library is loaded for a bot only.
+  const { BotMetrics } = await import('./metrics/bot-metrics.js');
   const metrics = new BotMetrics();
   metrics.observe({
     knowledge: () => ({
@@ -152,7 +156,7 @@ async function main(): Promise<void> {
     {
       token: config.BOT_TOKEN,
       delivery: countingRedeliveries(delivery, metrics),
-      ...(link && delivery instanceof PostgresDeliveryStore
+      ...(replicas && link && delivery instanceof replicas.PostgresDeliveryStore
         ? { replicas: { store: delivery, claimPolling: () => link.claimPolling() } }
         : {}),
     },

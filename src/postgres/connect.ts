@@ -1,10 +1,9 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { DatabaseError } from './database-error.js';
 
 /** A failure to reach or use the PostgreSQL server, with the reason a person can act on. */
-export class DatabaseError extends Error {
-  override readonly name = 'DatabaseError';
-}
+export { DatabaseError };
 
 /** `host:port/database` of a connection URL: what logs and errors name, never the password. */
 export function describeDatabase(url: string): string {
