@@ -13,7 +13,7 @@ import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { KnowledgeStore } from './knowledge/store.js';
+import { KnowledgeStore } from './knowledge-store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/bot-metrics.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
 import { formatProblem, reasons } from '../../src/knowledge/errors.js';
 import { knowledgeLimits } from '../../src/knowledge/load.js';
-import { BACKUP_DIR } from '../../src/knowledge/store.js';
+import { BACKUP_DIR } from '../../src/knowledge-store.js';
 import {
   ADMIN_ID,
   logsWith,

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import { openSharedDatabase } from '../../src/postgres/database.js';
 import { ReplicaLink } from '../../src/postgres/replica-link.js';
 import {

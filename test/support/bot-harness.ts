@@ -20,7 +20,7 @@ import { parseConfig } from '../../src/config.js';
 import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
 import type { Lang, Section } from '../../src/knowledge/types.js';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { BotMetrics } from '../../src/metrics/bot-metrics.js';
 import { sectionText } from '../../src/match/localize.js';

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Update } from 'grammy/types';
 import { renderSection } from '../../src/bot/answer.js';
-import type { KnowledgeStore } from '../../src/knowledge/store.js';
+import type { KnowledgeStore } from '../../src/knowledge-store.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { sectionText } from '../../src/match/localize.js';
 import { matchQuestion } from '../../src/match/match-question.js';
