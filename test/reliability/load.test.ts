@@ -12,6 +12,7 @@ import { repliesFor } from '../../src/bot/replies.js';
 import { errorLogs, logsWith } from '../support/bot-harness.js';
 import {
   checkDeliveries,
+  DeliveryTotals,
   gcFunction,
   mb,
   planBurst,
@@ -19,7 +20,6 @@ import {
   settledHeapUsed,
   stormRule,
   type BurstPlan,
-  type DeliveryReport,
 } from '../support/load-driver.js';
 import { startReliabilityBot, type ReliabilityBot } from '../support/reliability-bot.js';
 
@@ -42,17 +42,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const totals = {
-  questions: 0,
-  faults: 0,
-  delivered: 0,
-  duplicates: 0,
-  losses: 0,
-  violations: 0,
-  floodMessages: 0,
-  floodAnswered: 0,
-  floodNotices: 0,
-};
+const totals = new DeliveryTotals();
+const floodTotals = { messages: 0, answered: 0, notices: 0 };
 
 describe('a burst of 2,000 questions', () => {
   test(
@@ -111,7 +102,7 @@ describe('a burst of 2,000 questions', () => {
             `out of order=${run.report.outOfOrder} max per group per 60 s=${run.groupMax} ` +
             `violations=${run.violations} in ${run.ms} ms`,
         );
-        record(run.report, run.faults.total, run.violations);
+        totals.record(run.report, run.faults.total, run.violations);
         expect(run.asked).toBe(2000);
         expect(run.faults.e429).toBeGreaterThan(0);
         expect(run.report.problems).toEqual([]);
@@ -186,9 +177,9 @@ describe('per-user flood control', () => {
         `other user: questions=${other.length} answered once=${otherReport.answeredOnce} ` +
         `losses=${otherReport.losses} in ${otherMs} ms`,
     );
-    totals.floodMessages += flood.length;
-    totals.floodAnswered += answered;
-    totals.floodNotices += notices;
+    floodTotals.messages += flood.length;
+    floodTotals.answered += answered;
+    floodTotals.notices += notices;
 
     expect(answered).toBe(limit);
     expect(notices).toBe(1);
@@ -208,22 +199,11 @@ describe('per-user flood control', () => {
   });
 });
 
-function record(report: DeliveryReport, faults: number, violations: number): void {
-  totals.questions += report.questions;
-  totals.faults += faults;
-  totals.delivered += report.delivered;
-  totals.duplicates += report.duplicates;
-  totals.losses += report.losses;
-  totals.violations += violations;
-}
-
 describe('summary', () => {
   test('prints the counts of this file', () => {
     console.log(
-      `[load summary] questions=${totals.questions} faults injected=${totals.faults} ` +
-        `answers delivered=${totals.delivered} duplicates=${totals.duplicates} ` +
-        `losses=${totals.losses} violations=${totals.violations}; flood: messages=${totals.floodMessages} ` +
-        `answered=${totals.floodAnswered} notices=${totals.floodNotices}`,
+      `[load summary] ${totals.summary()}; flood: messages=${floodTotals.messages} ` +
+        `answered=${floodTotals.answered} notices=${floodTotals.notices}`,
     );
     expect(totals.questions).toBeGreaterThan(0);
   });

@@ -147,6 +147,37 @@ export interface DeliveryReport {
   problems: string[];
 }
 
+/** The delivery counts of a test file's bursts added up, for the summary line it ends with. */
+export class DeliveryTotals {
+  questions = 0;
+  faults = 0;
+  delivered = 0;
+  duplicates = 0;
+  losses = 0;
+  outOfOrder = 0;
+  violations = 0;
+
+  /** Adds one burst: its delivery check, the faults injected and the pace violations seen. */
+  record(report: DeliveryReport, faults: number, violations: number): void {
+    this.questions += report.questions;
+    this.faults += faults;
+    this.delivered += report.delivered;
+    this.duplicates += report.duplicates;
+    this.losses += report.losses;
+    this.outOfOrder += report.outOfOrder;
+    this.violations += violations;
+  }
+
+  /** The counts as `name=value` words. */
+  summary(): string {
+    return (
+      `questions=${this.questions} faults injected=${this.faults} ` +
+      `answers delivered=${this.delivered} duplicates=${this.duplicates} ` +
+      `losses=${this.losses} out of order=${this.outOfOrder} violations=${this.violations}`
+    );
+  }
+}
+
 function replyTarget(sent: SentMessage): number | undefined {
   const raw = sent.payload.reply_parameters;
   const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
