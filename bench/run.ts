@@ -19,7 +19,7 @@ import { SqliteDeliveryStore } from '../src/delivery/sqlite-delivery-store.js';
 import { UpdateDispatcher } from '../src/delivery/update-dispatcher.js';
 import { parseConfig } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
-import { KnowledgeStore } from '../src/knowledge/store.js';
+import { KnowledgeStore } from '../src/knowledge-store.js';
 import type { Knowledge, Section } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
 import { sectionText } from '../src/match/localize.js';

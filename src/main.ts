@@ -14,7 +14,7 @@ import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { KnowledgeStore } from './knowledge/store.js';
+import { KnowledgeStore } from './knowledge-store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
 import { countingRedeliveries } from './metrics/counting-delivery-store.js';

@@ -1,5 +1,5 @@
 import { formatProblem, KnowledgeError } from './knowledge/errors.js';
-import type { KnowledgeStore, ReloadOutcome } from './knowledge/store.js';
+import type { KnowledgeStore, ReloadOutcome } from './knowledge-store.js';
 import type { Logger } from './logger.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { FeedbackStore } from '../feedback/feedback-store.js';
-import type { KnowledgeStore } from '../knowledge/store.js';
+import type { KnowledgeStore } from '../knowledge-store.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics } from '../metrics/bot-metrics.js';
-import type { SendSlots } from './middlewares/group-pace.js';
+import type { SendSlots } from '../send-slots.js';
 import type { QuestionMatcher } from '../match-thread/thread-matcher.js';
 
 /** The settings the bot's features read, taken from the validated configuration. */

@@ -1,6 +1,6 @@
 import { botSettings } from '../app.js';
 import { loadConfig } from '../config.js';
-import { KnowledgeStore } from '../knowledge/store.js';
+import { KnowledgeStore } from '../knowledge-store.js';
 import { createLogger } from '../logger.js';
 import { runConsoleChat } from './console-chat.js';
 

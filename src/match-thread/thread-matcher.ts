@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { KnowledgeSnapshot } from '../knowledge/store.js';
+import type { KnowledgeSnapshot } from '../knowledge-store.js';
 import type { Section } from '../knowledge/types.js';
 import type { Logger } from '../logger.js';
 import {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { SendSlots } from '../bot/middlewares/group-pace.js';
+import type { SendSlots } from '../send-slots.js';
 import { inTransaction } from './connect.js';
 
 /** The first key of the per-chat lock taken while booking a send slot. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import { isKnowledgeFileName } from '../knowledge/load.js';
-import { writeAtomically, type KnowledgeChange, type KnowledgeStore } from '../knowledge/store.js';
+import { writeAtomically, type KnowledgeChange, type KnowledgeStore } from '../knowledge-store.js';
 import type { Logger } from '../logger.js';
 import type { ReplicaLink } from './replica-link.js';
 

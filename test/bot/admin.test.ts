@@ -14,6 +14,7 @@ import {
   USER_ID,
   visibleText,
   type BotHarness,
+  privateReplies,
 } from '../support/bot-harness.js';
 
 const MARKER = 'Edited by the admin test: zebra marker paragraph.';
@@ -32,18 +33,8 @@ async function editEsimBody(bot: BotHarness): Promise<void> {
   });
 }
 
-/** Sends a private message and returns the texts the user saw in response. */
-async function privately(bot: BotHarness, userId: number, text: string): Promise<string[]> {
-  const before = bot.fake.sent(userId).length;
-  await bot.handle(bot.fake.privateText(userId, text));
-  return bot.fake
-    .sent(userId)
-    .slice(before)
-    .map((s) => visibleText(s));
-}
-
 async function esimAnswer(bot: BotHarness): Promise<string> {
-  const [answer] = await privately(bot, USER_ID, 'what is green tea');
+  const [answer] = await privateReplies(bot, USER_ID, 'what is green tea');
   expect(answer?.startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
   return answer ?? '';
 }
@@ -54,7 +45,7 @@ describe('/reload by an admin', () => {
     expect(await esimAnswer(bot)).not.toContain(MARKER);
     await editEsimBody(bot);
 
-    const [reply] = await privately(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     const count = bot.store.current.knowledge.sections.length;
     expect(reply).toContain(`Knowledge reloaded: ${count} topics`);
     expect(reply).toMatch(/^Changed: green-tea$/m);
@@ -76,7 +67,7 @@ describe('/reload by an admin', () => {
     const bot = await start();
     await editFile(bot.knowledgeDir, ESIM_FILE, (text) => text.replace(/\n## en:[\s\S]*$/, '\n'));
 
-    const [reply] = await privately(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     expect(reply).toContain(ESIM_FILE);
     expect(reply).toContain(reasons.missingLanguage('en'));
     expect(bot.store.current.version).toBe(1);
@@ -84,7 +75,7 @@ describe('/reload by an admin', () => {
 
     // The English version still exists in the copy in use.
     await esimAnswer(bot);
-    const [zh] = await privately(bot, USER_ID, '红茶怎么泡');
+    const [zh] = await privateReplies(bot, USER_ID, '红茶怎么泡');
     expect(zh?.startsWith(titleOf(bot.store, 'black-tea', 'zh-Hans'))).toBe(true);
   });
 
@@ -93,7 +84,7 @@ describe('/reload by an admin', () => {
     await editFile(bot.knowledgeDir, ESIM_FILE, (text) =>
       text.replace(/^---\n/, '---\n<b>&oops:\n'),
     );
-    const [reply] = await privately(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     expect(reply).toContain(ESIM_FILE);
     expect(bot.fake.callsOf('sendMessage').every((c) => c.state === 'ok')).toBe(true);
     expect(bot.fake.sent(ADMIN_ID)[0]?.payload.parse_mode).toBe('HTML');
@@ -104,7 +95,7 @@ describe('/reload refused', () => {
   test('a non-admin is refused and the knowledge stays as it was', async () => {
     const bot = await start();
     await editEsimBody(bot);
-    const replies = await privately(bot, USER_ID, '/reload');
+    const replies = await privateReplies(bot, USER_ID, '/reload');
     expect(replies).toEqual([repliesFor('en').adminOnly]);
     expect(bot.store.current.version).toBe(1);
     expect(logsWith(bot.logs, 'admin command refused: not an admin')[0]).toMatchObject({

@@ -9,6 +9,7 @@ import {
   USER_ID,
   visibleText,
   type BotHarness,
+  askPrivately,
 } from '../support/bot-harness.js';
 
 afterAll(removeTempDirs);
@@ -30,9 +31,7 @@ async function imported(fixture: string): Promise<string> {
 }
 
 async function ask(bot: BotHarness, text: string) {
-  const before = bot.fake.sent(USER_ID).length;
-  await bot.handle(bot.fake.privateText(USER_ID, text));
-  const replies = bot.fake.sent(USER_ID).slice(before);
+  const replies = await askPrivately(bot, USER_ID, text);
   return { text: replies.map(visibleText).join('\n'), last: replies.at(-1) };
 }
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
 import { formatProblem, reasons } from '../../src/knowledge/errors.js';
 import { knowledgeLimits } from '../../src/knowledge/load.js';
-import { BACKUP_DIR } from '../../src/knowledge/store.js';
+import { BACKUP_DIR } from '../../src/knowledge-store.js';
 import {
   ADMIN_ID,
   logsWith,
@@ -13,6 +13,7 @@ import {
   USER_ID,
   visibleText,
   type BotHarness,
+  privateReplies,
 } from '../support/bot-harness.js';
 
 const MARKER = 'Uploaded from the chat: zebra marker paragraph.';
@@ -48,15 +49,6 @@ async function upload(
       ...(options.fileSize === undefined ? {} : { file_size: options.fileSize }),
     }),
   );
-  return bot.fake
-    .sent(user)
-    .slice(before)
-    .map((s) => visibleText(s));
-}
-
-async function say(bot: BotHarness, user: number, text: string): Promise<string[]> {
-  const before = bot.fake.sent(user).length;
-  await bot.handle(bot.fake.privateText(user, text));
   return bot.fake
     .sent(user)
     .slice(before)
@@ -104,9 +96,9 @@ describe('an admin uploads a knowledge file', () => {
     expect(summary).toContain('/confirm');
     // Nothing is written before /confirm.
     expect(await esimText(bot)).toBe(before);
-    expect((await say(bot, USER_ID, 'what is green tea'))[0]).not.toContain(MARKER);
+    expect((await privateReplies(bot, USER_ID, 'what is green tea'))[0]).not.toContain(MARKER);
 
-    const [installed] = await say(bot, ADMIN_ID, '/confirm');
+    const [installed] = await privateReplies(bot, ADMIN_ID, '/confirm');
     expect(installed).toContain(`Installed ${ESIM_FILE}.`);
     expect(installed).toMatch(/^Changed: green-tea$/m);
     expect(await esimText(bot)).toBe(edited);
@@ -119,14 +111,16 @@ describe('an admin uploads a knowledge file', () => {
     );
     // No temporary file left behind, and the next reload ignores the backup folder.
     expect((await readdir(bot.knowledgeDir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    expect((await say(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
+    expect((await privateReplies(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
     expect((await bot.store.reload()).ok).toBe(true);
     expect(logsWith(bot.logs, 'upload installed; knowledge reloaded')[0]).toMatchObject({
       file: ESIM_FILE,
       changed: ['green-tea'],
     });
     // A second /confirm has nothing left to write.
-    expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
+    expect(await privateReplies(bot, ADMIN_ID, '/confirm')).toEqual([
+      repliesFor('en').uploadNothingPending,
+    ]);
   });
 
   test('a new section file is added without a backup and answers at once', async () => {
@@ -136,10 +130,10 @@ describe('an admin uploads a knowledge file', () => {
     expect(summary).toContain(
       `the knowledge will have ${bot.store.current.knowledge.sections.length + 1} topics`,
     );
-    const [installed] = await say(bot, ADMIN_ID, '/confirm');
+    const [installed] = await privateReplies(bot, ADMIN_ID, '/confirm');
     expect(installed).not.toContain(BACKUP_DIR);
     expect(existsSync(path.join(bot.knowledgeDir, BACKUP_DIR))).toBe(true);
-    expect((await say(bot, USER_ID, 'what is zebra roaming'))[0]).toMatch(
+    expect((await privateReplies(bot, USER_ID, 'what is zebra roaming'))[0]).toMatch(
       /^What is zebra roaming\?/,
     );
   });
@@ -169,10 +163,14 @@ describe('an admin uploads a knowledge file', () => {
       `❌ ${ESIM_FILE} has errors; nothing was changed:\n${expected.join('\n')}`,
     );
 
-    expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
+    expect(await privateReplies(bot, ADMIN_ID, '/confirm')).toEqual([
+      repliesFor('en').uploadNothingPending,
+    ]);
     expect(await esimText(bot)).toBe(before);
     expect(existsSync(path.join(bot.knowledgeDir, BACKUP_DIR))).toBe(false);
-    expect((await say(bot, USER_ID, 'what is green tea'))[0]).toMatch(/^How do I brew green tea\?/);
+    expect((await privateReplies(bot, USER_ID, 'what is green tea'))[0]).toMatch(
+      /^How do I brew green tea\?/,
+    );
   });
 
   test('a file that clashes with the rest of the folder is refused with that reason', async () => {
@@ -200,10 +198,12 @@ describe('an admin uploads a knowledge file', () => {
   test('/cancel drops the pending upload', async () => {
     const bot = await start();
     await upload(bot, ESIM_FILE, await editedEsim(bot));
-    expect(await say(bot, ADMIN_ID, '/cancel')).toEqual([
+    expect(await privateReplies(bot, ADMIN_ID, '/cancel')).toEqual([
       repliesFor('en').uploadCancelled(ESIM_FILE),
     ]);
-    expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
+    expect(await privateReplies(bot, ADMIN_ID, '/confirm')).toEqual([
+      repliesFor('en').uploadNothingPending,
+    ]);
     expect(await esimText(bot)).not.toContain(MARKER);
   });
 
@@ -212,7 +212,9 @@ describe('an admin uploads a knowledge file', () => {
     const bot = await start(clock);
     await upload(bot, ESIM_FILE, await editedEsim(bot));
     clock.now = new Date(clock.now.getTime() + 15 * 60_000 + 1);
-    expect(await say(bot, ADMIN_ID, '/confirm')).toEqual([repliesFor('en').uploadNothingPending]);
+    expect(await privateReplies(bot, ADMIN_ID, '/confirm')).toEqual([
+      repliesFor('en').uploadNothingPending,
+    ]);
     expect(await esimText(bot)).not.toContain(MARKER);
   });
 });
@@ -223,7 +225,7 @@ describe('uploads that are refused', () => {
     const replies = await upload(bot, ESIM_FILE, await editedEsim(bot), { user: USER_ID });
     expect(replies).toEqual([repliesFor('en').uploadRefused]);
     expect(bot.fake.callsOf('getFile')).toEqual([]);
-    expect(await say(bot, USER_ID, '/confirm')).toEqual([repliesFor('en').adminOnly]);
+    expect(await privateReplies(bot, USER_ID, '/confirm')).toEqual([repliesFor('en').adminOnly]);
     expect(await esimText(bot)).not.toContain(MARKER);
   });
 

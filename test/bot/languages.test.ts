@@ -11,6 +11,7 @@ import {
   USER_ID,
   visibleText,
   type BotHarness,
+  askPrivately,
 } from '../support/bot-harness.js';
 
 const start = harnessPerTest();
@@ -18,9 +19,7 @@ const ENGLISH_ONLY = path.join(REPO_ROOT, 'test/fixtures/knowledge-en');
 const CHINESE_ONLY = path.join(REPO_ROOT, 'test/fixtures/knowledge-zh');
 
 async function ask(bot: BotHarness, text: string, user = USER_ID): Promise<string> {
-  const before = bot.fake.sent(user).length;
-  await bot.handle(bot.fake.privateText(user, text));
-  const replies = bot.fake.sent(user).slice(before);
+  const replies = await askPrivately(bot, user, text);
   expect(replies.length).toBeGreaterThan(0);
   return replies.map(visibleText).join('\n');
 }

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import type { Update } from 'grammy/types';
 import { showSectionData } from '../../src/bot/answer.js';
 import { repliesFor } from '../../src/bot/replies.js';
-import { BACKUP_DIR } from '../../src/knowledge/store.js';
+import { BACKUP_DIR } from '../../src/knowledge-store.js';
 import {
   ADMIN_ID,
   GROUP_ID,

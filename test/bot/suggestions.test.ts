@@ -16,6 +16,7 @@ import {
   USER_ID,
   visibleText,
   type BotHarness,
+  askPrivately,
 } from '../support/bot-harness.js';
 import type { SentMessage } from '../support/fake-bot-api.js';
 
@@ -29,12 +30,6 @@ const OTHER_USER = 1002;
 const UNANSWERED = 'is the qr code from the shop safe to scan';
 // Answered with "esim"; the matcher offers "esim-remote-control" beside it.
 const WITH_ALTERNATIVE = 'what does provisioning over the air mean';
-
-async function say(bot: BotHarness, user: number, text: string): Promise<SentMessage[]> {
-  const before = bot.fake.sent(user).length;
-  await bot.handle(bot.fake.privateText(user, text));
-  return bot.fake.sent(user).slice(before);
-}
 
 async function press(bot: BotHarness, user: number, message: SentMessage, text: string) {
   const button = buttonsOf(message).find((b) => b.text === text);
@@ -59,12 +54,12 @@ describe('the learning loop', () => {
 
     // 1. Two people ask a question the knowledge does not answer.
     for (const user of [USER_ID, OTHER_USER]) {
-      const [reply] = await say(bot, user, UNANSWERED);
+      const [reply] = await askPrivately(bot, user, UNANSWERED);
       expect(visibleText(reply!).startsWith(en.noAnswer)).toBe(true);
     }
 
     // 2. One asks something answered with "esim" and presses the alternative instead.
-    const answer = (await say(bot, USER_ID, WITH_ALTERNATIVE)).at(-1)!;
+    const answer = (await askPrivately(bot, USER_ID, WITH_ALTERNATIVE)).at(-1)!;
     const alternative = sectionButtons(answer).find((b) =>
       b.text.includes(titleOf(bot.store, 'esim-remote-control', 'en')),
     );
@@ -72,7 +67,7 @@ describe('the learning loop', () => {
     await press(bot, USER_ID, answer, alternative!.text);
 
     // 3. Another votes 👎 on an answer and picks a topic from the list offered.
-    const other = (await say(bot, OTHER_USER, 'is esim safe')).at(-1)!;
+    const other = (await askPrivately(bot, OTHER_USER, 'is esim safe')).at(-1)!;
     const [pick] = await press(bot, OTHER_USER, other, en.voteDownButton);
     expect(visibleText(pick!)).toBe(en.pickAnother);
     const choice = sectionButtons(pick!)[0]!;
@@ -83,7 +78,7 @@ describe('the learning loop', () => {
     ]);
 
     // 4. The admin's /suggestions lists both wordings and the unanswered group.
-    const listed = await say(bot, ADMIN_ID, '/suggestions');
+    const listed = await askPrivately(bot, ADMIN_ID, '/suggestions');
     expect(visibleText(listed[0]!)).toBe(
       'Suggestions, last 7 days: 2 wordings users chose a topic for, 1 groups of unanswered questions.',
     );
@@ -129,14 +124,14 @@ describe('the learning loop', () => {
     expect((await bot.feedback.decisions()).get(suggestionKey('is esim safe'))?.decision).toBe(
       'dismissed',
     );
-    const again = await say(bot, ADMIN_ID, '/suggestions');
+    const again = await askPrivately(bot, ADMIN_ID, '/suggestions');
     expect(again.map(visibleText)).toEqual([en.suggestionsEmpty(7)]);
 
     // 8. The same questions are now answered with the sections the admin chose.
-    const [now] = await say(bot, USER_ID, UNANSWERED);
+    const [now] = await askPrivately(bot, USER_ID, UNANSWERED);
     expect(visibleText(now!).startsWith(titleOf(bot.store, 'esim-security', 'en'))).toBe(true);
     expect(answerActionButtons(now!).length).toBeGreaterThan(0);
-    const [nowChosen] = await say(bot, USER_ID, WITH_ALTERNATIVE);
+    const [nowChosen] = await askPrivately(bot, USER_ID, WITH_ALTERNATIVE);
     expect(
       visibleText(nowChosen!).startsWith(titleOf(bot.store, 'esim-remote-control', 'en')),
     ).toBe(true);
@@ -145,9 +140,11 @@ describe('the learning loop', () => {
 
   test('suggestion buttons and /suggestions are for admins only', async () => {
     const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE });
-    await say(bot, USER_ID, UNANSWERED);
-    expect((await say(bot, USER_ID, '/suggestions')).map(visibleText)).toEqual([en.adminOnly]);
-    const listed = await say(bot, ADMIN_ID, '/suggestions');
+    await askPrivately(bot, USER_ID, UNANSWERED);
+    expect((await askPrivately(bot, USER_ID, '/suggestions')).map(visibleText)).toEqual([
+      en.adminOnly,
+    ]);
+    const listed = await askPrivately(bot, ADMIN_ID, '/suggestions');
     const item = itemFor(listed, UNANSWERED);
     const data = buttonsOf(item).find((b) => b.text === en.dismissButton)!.callback_data!;
     await bot.handle(bot.fake.callbackQuery(USER_ID, USER_ID, data));
@@ -157,7 +154,7 @@ describe('the learning loop', () => {
 
   test('a topic pressed from /topics or a deep link is no suggestion', async () => {
     const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE });
-    const [topics] = await say(bot, USER_ID, '/topics');
+    const [topics] = await askPrivately(bot, USER_ID, '/topics');
     await press(bot, USER_ID, topics!, sectionButtons(topics!)[1]!.text);
     expect(logsWith(bot.logs, 'suggestion')).toEqual([]);
   });

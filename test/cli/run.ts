@@ -18,14 +18,30 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  /** Fed on stdin, which is then closed. */
+  input?: string;
+  /** Settings on top of the cleaned environment. */
+  env?: Record<string, string>;
+}
+
 /** Runs `npx tsx <script> …args` from the repository root, feeding `input` on stdin. */
 export function runTsx(
   script: string,
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string> } = {},
+  options: RunOptions = {},
+): Promise<RunResult> {
+  return runCommand('npx', ['tsx', script, ...args], options);
+}
+
+/** Runs `command …args` from the repository root without the bot's settings, as `runTsx` does. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', script, ...args], {
+    const child = spawn(command, args, {
       cwd: repoRoot,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,23 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { DELIVERY_FILE, SqliteDeliveryStore } from '../../src/delivery/sqlite-delivery-store.js';
 import { FEEDBACK_FILE, SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
 import { SqliteFileError } from '../../src/sqlite-file.js';
+import { questionRecord } from '../support/question-records.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 import { describeDeliveryStore } from './delivery-store-contract.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'esim-delivery-'));
-  dirs.push(dir);
-  return dir;
-}
+afterAll(removeTempDirs);
+const dataDir = () => tempDir('esim-delivery-');
 
 describeDeliveryStore('SqliteDeliveryStore', {
   fresh: async () => {
@@ -64,26 +57,18 @@ test('a feedback database deleted while open is written back with its records', 
   const dir = await dataDir();
   const feedback = SqliteFeedbackStore.open(dir);
   const at = new Date();
-  await feedback.recordQuestion({
-    text: 'what is an esim',
-    lang: 'en',
-    bestSection: 'esim',
-    score: 0.9,
-    answered: true,
-    chatType: 'private',
-    at,
-  });
+  await feedback.recordQuestion(questionRecord({ at }));
   await rm(path.join(dir, FEEDBACK_FILE));
   expect(feedback.ensureFile()).toBe('recreated');
-  await feedback.recordQuestion({
-    text: 'eSIM能自动断网吗',
-    lang: 'zh-Hans',
-    bestSection: 'esim-auto-disconnect',
-    score: 0.8,
-    answered: true,
-    chatType: 'private',
-    at,
-  });
+  await feedback.recordQuestion(
+    questionRecord({
+      text: 'eSIM能自动断网吗',
+      lang: 'zh-Hans',
+      bestSection: 'esim-auto-disconnect',
+      score: 0.8,
+      at,
+    }),
+  );
   await feedback.close();
   const reopened = SqliteFeedbackStore.open(dir);
   expect((await reopened.summary(new Date(0))).questions).toBe(2);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, describe, test, type TestContext } from 'vitest';
 import { repliesFor } from '../../src/bot/replies.js';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import {
   ADMIN_ID,
   copyKnowledge,

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -17,33 +16,19 @@ import { FEEDBACK_FILE, SqliteFeedbackStore } from '../../src/feedback/sqlite-fe
 import { openSharedDatabase } from '../../src/postgres/database.js';
 import { captureLogs } from '../support/bot-harness.js';
 import { freshDatabaseUrl } from '../support/postgres-database.js';
+import { questionRecord } from '../support/question-records.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY_MS);
 
-function question(overrides: Partial<QuestionRecord> = {}): QuestionRecord {
-  return {
-    text: 'what is an esim',
-    lang: 'en',
-    bestSection: 'esim',
-    score: 0.9,
-    answered: true,
-    chatType: 'private',
-    at: NOW,
-    ...overrides,
-  };
-}
+const question = (fields: Partial<QuestionRecord> = {}) => questionRecord({ at: NOW, ...fields });
 
-const dirs: string[] = [];
 const stores: FeedbackStore[] = [];
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'esim-faq-store-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = () => tempDir('esim-faq-store-');
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  await removeTempDirs();
 });
 
 const closeAfter: (() => Promise<void>)[] = [];

@@ -1,43 +1,24 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { configShape } from '../../src/config.js';
 import type { FeedbackStore, QuestionRecord } from '../../src/feedback/feedback-store.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { PostgresFeedbackStore } from '../../src/feedback/postgres-feedback-store.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
 import { openSharedDatabase } from '../../src/postgres/database.js';
-import { captureLogs, REPO_ROOT } from '../support/bot-harness.js';
+import { captureLogs } from '../support/bot-harness.js';
 import { createDatabase } from '../support/postgres-server.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runCommand, type RunResult } from '../cli/run.js';
 
 /** `npm run --silent report -- …args` from the repository root, with only DATA_DIR set. */
 function report(
   args: readonly string[],
   dataDir: string,
   extraEnv: Record<string, string> = {},
-): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configShape)) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'report', '--', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...env, DATA_DIR: dataDir, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+): Promise<RunResult> {
+  return runCommand('npm', ['run', '--silent', 'report', '--', ...args], {
+    env: { DATA_DIR: dataDir, ...extraEnv },
   });
 }
 

@@ -1,21 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import type { QuestionRecord } from '../../src/feedback/feedback-store.js';
 import { DAY_MS } from '../../src/feedback/insights.js';
 import { MemoryFeedbackStore } from '../../src/feedback/memory-feedback-store.js';
 import { scheduleRetention } from '../../src/feedback/retention.js';
 import { captureLogs, waitUntil } from '../support/bot-harness.js';
+import { questionRecord } from '../support/question-records.js';
 
 const START = new Date('2026-03-01T00:00:00Z');
 
-const asked = (at: Date): QuestionRecord => ({
-  text: 'what is an esim',
-  lang: 'en',
-  bestSection: 'esim',
-  score: 0.9,
-  answered: true,
-  chatType: 'private',
-  at,
-});
+const asked = (at: Date) => questionRecord({ at });
 
 describe('scheduled retention', () => {
   test('deletes what is older than RETENTION_DAYS at start-up, then again on every run', async () => {

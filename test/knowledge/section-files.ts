@@ -1,9 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KnowledgeError, type KnowledgeProblem } from '../../src/knowledge/errors.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { tempDir } from '../support/temp-dirs.js';
+
+export { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 /** The repository root, for the shipped `knowledge/` folder and the CLI scripts. */
 export const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
@@ -51,25 +53,12 @@ export function lineOf(source: string, needle: string, occurrence = 1): number {
   throw new Error(`"${needle}" (occurrence ${occurrence}) is not in the source`);
 }
 
-const made: string[] = [];
-
-/** A fresh, empty folder under the system temp folder, removed by {@link removeTempDirs}. */
-export async function tempDir(prefix = 'esim-faq-knowledge-'): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
 /** A temp knowledge folder holding `files` (name → text or bytes). */
 export async function knowledgeDir(files: Record<string, string | Uint8Array>): Promise<string> {
   const dir = await tempDir();
   for (const [name, content] of Object.entries(files))
     await writeFile(path.join(dir, name), content);
   return dir;
-}
-
-export async function removeTempDirs(): Promise<void> {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Loads `dir`, expecting it to be refused, and returns the problems the loader listed. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge/store.js';
+import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge-store.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { ThreadMatcher } from '../../src/match-thread/thread-matcher.js';
 import { syntheticKnowledge } from '../../bench/synthetic.js';

@@ -6,6 +6,7 @@ import { openSharedDatabase } from '../../src/postgres/database.js';
 import { migrate, MIGRATIONS } from '../../src/postgres/migrations.js';
 import { captureLogs } from '../support/bot-harness.js';
 import { freshDatabaseUrl, testPool } from '../support/postgres-database.js';
+import { questionRecord } from '../support/question-records.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 
@@ -65,15 +66,7 @@ describe('the shared PostgreSQL database', () => {
     const { logger } = captureLogs();
     const first = await openSharedDatabase(url, logger);
     const store = await PostgresFeedbackStore.open(first.pool);
-    const id = await store.recordQuestion({
-      text: 'what is an esim',
-      lang: 'en',
-      bestSection: 'esim',
-      score: 0.9,
-      answered: true,
-      chatType: 'private',
-      at: NOW,
-    });
+    const id = await store.recordQuestion(questionRecord({ at: NOW }));
     await store.recordVote({ questionId: id, userId: 123456789, value: 1, at: NOW });
     await first.close();
 

@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import { openSharedDatabase } from '../../src/postgres/database.js';
 import { ReplicaLink } from '../../src/postgres/replica-link.js';
 import {
@@ -31,26 +32,28 @@ async function sectionText(): Promise<string> {
   return readFile(path.join(dir, '90-roaming.md'), 'utf8');
 }
 
+/** A replica's knowledge on a copy of the test knowledge, shared through the database at `url`. */
+async function startReplica(url: string, pool: pg.Pool) {
+  const dir = await copyKnowledge();
+  const { logger, lines } = captureLogs();
+  const link = await ReplicaLink.open(url, logger);
+  const store = await KnowledgeStore.open(dir);
+  const shared = await SharedKnowledge.start(pool, link, store, logger);
+  cleanups.push(async () => {
+    shared.stop();
+    await link.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { dir, store, lines, shared };
+}
+
 describe('knowledge shared between replicas', () => {
   test('an upload on one replica reaches the other within seconds, and a later replica at start', async () => {
     const url = await freshDatabaseUrl('knowledge');
     const db = await openSharedDatabase(url, captureLogs().logger);
     cleanups.push(db.close);
-    const replicas = [];
-    for (let i = 0; i < 2; i++) {
-      const dir = await copyKnowledge();
-      const { logger, lines } = captureLogs();
-      const link = await ReplicaLink.open(url, logger);
-      const store = await KnowledgeStore.open(dir);
-      const shared = await SharedKnowledge.start(db.pool, link, store, logger);
-      cleanups.push(async () => {
-        shared.stop();
-        await link.close();
-        await rm(dir, { recursive: true, force: true });
-      });
-      replicas.push({ dir, store, lines, shared });
-    }
-    const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+    const a = await startReplica(url, db.pool);
+    const b = await startReplica(url, db.pool);
     const sections = a.store.current.knowledge.sections.length;
 
     const text = await sectionText();
@@ -88,16 +91,7 @@ describe('knowledge shared between replicas', () => {
     const url = await freshDatabaseUrl('knowledge');
     const db = await openSharedDatabase(url, captureLogs().logger);
     cleanups.push(db.close);
-    const dir = await copyKnowledge();
-    const { logger, lines } = captureLogs();
-    const link = await ReplicaLink.open(url, logger);
-    const store = await KnowledgeStore.open(dir);
-    const shared = await SharedKnowledge.start(db.pool, link, store, logger);
-    cleanups.push(async () => {
-      shared.stop();
-      await link.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    const { store, lines } = await startReplica(url, db.pool);
     const other = await ReplicaLink.open(url, captureLogs().logger);
     cleanups.push(() => other.close());
     await other.notify(KNOWLEDGE_CHANNEL, '{"kind":"drop tables"}');

@@ -1,6 +1,7 @@
 import type { Transformer } from 'grammy';
 import { describe, expect, test } from 'vitest';
-import { groupPace, localSendSlots, type SendSlots } from '../../src/bot/middlewares/group-pace.js';
+import { groupPace, localSendSlots } from '../../src/bot/middlewares/group-pace.js';
+import type { SendSlots } from '../../src/send-slots.js';
 import { openSharedDatabase } from '../../src/postgres/database.js';
 import { PostgresSendSlots } from '../../src/postgres/postgres-send-slots.js';
 import { captureLogs } from '../support/bot-harness.js';

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MESSAGE_LIMIT } from '../../src/bot/render.js';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { matchTuning } from '../../src/match/tuning.js';

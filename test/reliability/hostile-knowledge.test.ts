@@ -16,7 +16,7 @@ import {
   titleOf,
   USER_ID,
   visibleText,
-  type BotHarness,
+  privateReplies,
 } from '../support/bot-harness.js';
 import { FakeBotApi } from '../support/fake-bot-api.js';
 import { exitWithin, removeWorkDir, spawnBot } from '../support/bot-process.js';
@@ -59,15 +59,6 @@ const bombProblem = formatProblem({ file: BOMB_FILE, line: 2, reason: reasons.ya
 
 const start = harnessPerTest();
 
-async function say(bot: BotHarness, user: number, text: string): Promise<string[]> {
-  const before = bot.fake.sent(user).length;
-  await bot.handle(bot.fake.privateText(user, text));
-  return bot.fake
-    .sent(user)
-    .slice(before)
-    .map((s) => visibleText(s));
-}
-
 describe('a YAML alias bomb', () => {
   test('the parser reports it as a problem of the file, with the reason', () => {
     expect(parseSection(BOMB_FILE, aliasBomb)).toEqual({
@@ -79,17 +70,17 @@ describe('a YAML alias bomb', () => {
   test('/reload answers with the file and the reason, and the old copy keeps answering', async () => {
     const bot = await start();
     await writeFile(path.join(bot.knowledgeDir, BOMB_FILE), aliasBomb);
-    const [reply] = await say(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     expect(reply).toContain(bombProblem);
     expect(bot.store.current.version).toBe(1);
-    const [answer] = await say(bot, USER_ID, 'what is green tea');
+    const [answer] = await privateReplies(bot, USER_ID, 'what is green tea');
     expect(answer?.startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
   });
 
   test('in synonyms.yaml, /reload names synonyms.yaml and the reason', async () => {
     const bot = await start();
     await writeFile(path.join(bot.knowledgeDir, 'synonyms.yaml'), `${aliasLines().join('\n')}\n`);
-    const [reply] = await say(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     expect(reply).toContain(
       formatProblem({ file: 'synonyms.yaml', line: 1, reason: reasons.synonymsYaml(ALIAS_REASON) }),
     );
@@ -161,7 +152,7 @@ describe('a 1 GiB knowledge file', () => {
     const huge = path.join(bot.knowledgeDir, '95-huge.md');
     await writeFile(huge, '');
     await truncate(huge, 1024 ** 3);
-    const [reply] = await say(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     // The size reported is the file's own: a bounded read would have stopped past the limit.
     expect(reply).toContain(
       formatProblem({

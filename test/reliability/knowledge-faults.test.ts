@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatProblem, reasons } from '../../src/knowledge/errors.js';
 import { knowledgeLimits } from '../../src/knowledge/load.js';
-import { ADMIN_ID, errorLogs, titleOf, USER_ID, visibleText } from '../support/bot-harness.js';
+import { ADMIN_ID, errorLogs, privateReplies, titleOf, USER_ID } from '../support/bot-harness.js';
 import { encodeGbk, encodeLatin1, isUtf8 } from '../support/encodings.js';
 import { startReliabilityBot, type ReliabilityBot } from '../support/reliability-bot.js';
 
@@ -204,23 +204,13 @@ const FAULTS: Fault[] = [
   },
 ];
 
-/** Sends a private message and returns the texts the user saw in response. */
-async function ask(bot: ReliabilityBot, userId: number, text: string): Promise<string[]> {
-  const before = bot.fake.sent(userId).length;
-  await bot.handle(bot.fake.privateText(userId, text));
-  return bot.fake
-    .sent(userId)
-    .slice(before)
-    .map((s) => visibleText(s));
-}
-
 describe('a broken knowledge file is rejected and the old copy keeps answering', () => {
   test.each(FAULTS.map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
     h = await startReliabilityBot();
     const bot = h;
     const dir = bot.knowledgeDir;
-    const esimBefore = await ask(bot, USER_ID, 'what is green tea');
-    const victimBefore = await ask(bot, USER_ID, VICTIM_QUESTION);
+    const esimBefore = await privateReplies(bot, USER_ID, 'what is green tea');
+    const victimBefore = await privateReplies(bot, USER_ID, VICTIM_QUESTION);
     expect(esimBefore[0]?.startsWith(titleOf(bot.store, 'green-tea', 'en'))).toBe(true);
     expect(victimBefore[0]?.startsWith(titleOf(bot.store, VICTIM_ID, 'en'))).toBe(true);
     const original = await readFile(path.join(dir, VICTIM_FILE));
@@ -250,21 +240,21 @@ describe('a broken knowledge file is rejected and the old copy keeps answering',
     expect(bot.store.current.version).toBe(1);
 
     // An admin's /reload says the same, in a reply Telegram accepts.
-    const [reply] = await ask(bot, ADMIN_ID, '/reload');
+    const [reply] = await privateReplies(bot, ADMIN_ID, '/reload');
     expect(reply).toContain(fault.file);
     expect(reply).toContain(fault.reason);
     expect(bot.store.current.version).toBe(1);
 
     // The old copy answers: the green-tea answer without the marker, the faulty section as before.
-    expect(await ask(bot, USER_ID, 'what is green tea')).toEqual(esimBefore);
-    expect(await ask(bot, USER_ID, VICTIM_QUESTION)).toEqual(victimBefore);
+    expect(await privateReplies(bot, USER_ID, 'what is green tea')).toEqual(esimBefore);
+    expect(await privateReplies(bot, USER_ID, VICTIM_QUESTION)).toEqual(victimBefore);
     counts.oldAnswersServed += 2;
 
     // Without the fault the same folder loads, marker included.
     await fault.undo(dir, original);
     const fixed = await bot.store.reload();
     expect(fixed.ok).toBe(true);
-    expect((await ask(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
+    expect((await privateReplies(bot, USER_ID, 'what is green tea'))[0]).toContain(MARKER);
     counts.recovered++;
 
     expect(bot.fake.callsOf('sendMessage').every((c) => c.state === 'ok')).toBe(true);

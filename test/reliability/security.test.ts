@@ -19,7 +19,7 @@ import {
   knowledgeFileNames,
   readKnowledgeFolder,
 } from '../../src/knowledge/load.js';
-import { KnowledgeFileNameError, KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeFileNameError, KnowledgeStore } from '../../src/knowledge-store.js';
 import { MemoryFeedbackStore } from '../../src/feedback/memory-feedback-store.js';
 import { redactSecrets } from '../../src/logger.js';
 import { ADMIN_ID, copyKnowledge, GROUP_ID, USER_ID, waitUntil } from '../support/bot-harness.js';

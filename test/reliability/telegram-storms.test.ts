@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { errorLogs, logsWith } from '../support/bot-harness.js';
 import {
   checkDeliveries,
+  DeliveryTotals,
   finishesWithin,
   planBurst,
   questionCatalog,
   stormRule,
-  type DeliveryReport,
 } from '../support/load-driver.js';
 import { startReliabilityBot, type ReliabilityBot } from '../support/reliability-bot.js';
 
@@ -38,26 +38,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const totals = {
-  questions: 0,
-  faults: 0,
-  delivered: 0,
-  duplicates: 0,
-  losses: 0,
-  outOfOrder: 0,
-  violations: 0,
-  blockedCalls: 0,
-};
-
-function record(report: DeliveryReport, faults: number, violations: number): void {
-  totals.questions += report.questions;
-  totals.faults += faults;
-  totals.delivered += report.delivered;
-  totals.duplicates += report.duplicates;
-  totals.losses += report.losses;
-  totals.outOfOrder += report.outOfOrder;
-  totals.violations += violations;
-}
+const totals = new DeliveryTotals();
+let callsToBlockedChat = 0;
 
 describe('a burst of questions through a storm of Telegram faults', { timeout: 60_000 }, () => {
   test('300 questions from 60 private chats and 10 groups: each answered once, in order', async () => {
@@ -103,7 +85,7 @@ describe('a burst of questions through a storm of Telegram faults', { timeout: 6
         `duplicates=${report.duplicates} losses=${report.losses} out of order=${report.outOfOrder} ` +
         `violations=${fake.violations.length} in ${ms} ms`,
     );
-    record(report, storm.counts.total, fake.violations.length);
+    totals.record(report, storm.counts.total, fake.violations.length);
 
     // The storm really happened, with every kind of fault.
     expect(storm.counts.e429).toBeGreaterThan(10);
@@ -179,8 +161,8 @@ describe('a burst of questions through a storm of Telegram faults', { timeout: 6
         `faults injected=${storm.counts.total} delivered=${report.delivered} ` +
         `duplicates=${report.duplicates} losses=${report.losses} violations=${fake.violations.length}`,
     );
-    record(report, storm.counts.total + blockedCalls.length, fake.violations.length);
-    totals.blockedCalls += blockedCalls.length;
+    totals.record(report, storm.counts.total + blockedCalls.length, fake.violations.length);
+    callsToBlockedChat += blockedCalls.length;
 
     // No retry loop: one call per question, each answered 403, nothing delivered there.
     expect(blockedCalls).toHaveLength(blocked.length);
@@ -203,10 +185,8 @@ describe('a burst of questions through a storm of Telegram faults', { timeout: 6
 describe('summary', () => {
   test('prints the counts of this file', () => {
     console.log(
-      `[telegram-storms summary] questions=${totals.questions} faults injected=${totals.faults} ` +
-        `answers delivered=${totals.delivered} duplicates=${totals.duplicates} ` +
-        `losses=${totals.losses} out of order=${totals.outOfOrder} violations=${totals.violations} ` +
-        `calls to the blocked chat=${totals.blockedCalls}`,
+      `[telegram-storms summary] ${totals.summary()} ` +
+        `calls to the blocked chat=${callsToBlockedChat}`,
     );
     expect(totals.questions).toBeGreaterThan(0);
   });

@@ -20,7 +20,7 @@ import { parseConfig } from '../../src/config.js';
 import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
 import type { Lang, Section } from '../../src/knowledge/types.js';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { BotMetrics } from '../../src/metrics/bot-metrics.js';
 import { sectionText } from '../../src/match/localize.js';
@@ -263,6 +263,36 @@ export function buttonsOf(sent: SentMessage | RecordedCall): SentButton[] {
 /** The text the user sees (after Telegram parsed the HTML). */
 export function visibleText(sent: SentMessage): string {
   return sent.message.text ?? '';
+}
+
+// Talking to the bot under test
+
+/** What a bot under test needs to be spoken to: the fake Bot API and a way to hand it updates. */
+export type SpokenTo = Pick<BotHarness, 'fake' | 'handle'>;
+
+/** Hands `update` to the bot and returns the messages it then sent to `chat`. */
+export async function sentInResponse(
+  bot: SpokenTo,
+  chat: number,
+  update: Update,
+): Promise<SentMessage[]> {
+  const before = bot.fake.sent(chat).length;
+  await bot.handle(update);
+  return bot.fake.sent(chat).slice(before);
+}
+
+/** Sends a private message and returns the messages the user got in response. */
+export function askPrivately(bot: SpokenTo, userId: number, text: string): Promise<SentMessage[]> {
+  return sentInResponse(bot, userId, bot.fake.privateText(userId, text));
+}
+
+/** Sends a private message and returns the texts the user saw in response. */
+export async function privateReplies(
+  bot: SpokenTo,
+  userId: number,
+  text: string,
+): Promise<string[]> {
+  return (await askPrivately(bot, userId, text)).map((s) => visibleText(s));
 }
 
 /** The section with `id` in the store's current knowledge; throws when it is missing. */

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Update } from 'grammy/types';
 import { renderSection } from '../../src/bot/answer.js';
-import type { KnowledgeStore } from '../../src/knowledge/store.js';
+import type { KnowledgeStore } from '../../src/knowledge-store.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { sectionText } from '../../src/match/localize.js';
 import { matchQuestion } from '../../src/match/match-question.js';
@@ -145,6 +145,37 @@ export interface DeliveryReport {
   /** Messages that answer none of the questions. */
   unattributed: number;
   problems: string[];
+}
+
+/** The delivery counts of a test file's bursts added up, for the summary line it ends with. */
+export class DeliveryTotals {
+  questions = 0;
+  faults = 0;
+  delivered = 0;
+  duplicates = 0;
+  losses = 0;
+  outOfOrder = 0;
+  violations = 0;
+
+  /** Adds one burst: its delivery check, the faults injected and the pace violations seen. */
+  record(report: DeliveryReport, faults: number, violations: number): void {
+    this.questions += report.questions;
+    this.faults += faults;
+    this.delivered += report.delivered;
+    this.duplicates += report.duplicates;
+    this.losses += report.losses;
+    this.outOfOrder += report.outOfOrder;
+    this.violations += violations;
+  }
+
+  /** The counts as `name=value` words. */
+  summary(): string {
+    return (
+      `questions=${this.questions} faults injected=${this.faults} ` +
+      `answers delivered=${this.delivered} duplicates=${this.duplicates} ` +
+      `losses=${this.losses} out of order=${this.outOfOrder} violations=${this.violations}`
+    );
+  }
 }
 
 function replyTarget(sent: SentMessage): number | undefined {

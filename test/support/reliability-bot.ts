@@ -13,7 +13,7 @@ import { createBot } from '../../src/bot/create-bot.js';
 import type { BotDeps, BotSettings } from '../../src/bot/deps.js';
 import type { NetworkRetryOptions } from '../../src/bot/middlewares/network-retry.js';
 import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
-import { KnowledgeStore } from '../../src/knowledge/store.js';
+import { KnowledgeStore } from '../../src/knowledge-store.js';
 import { captureLogs, copyKnowledge, testSettings, type LogLine } from './bot-harness.js';
 import { FakeBotApi } from './fake-bot-api.js';
 

@@ -1,5 +1,6 @@
 import type { Transformer } from 'grammy';
 import { StoppingError } from '../../delivery/update-dispatcher.js';
+import type { SendSlots } from '../../send-slots.js';
 import { sleep as abortableSleep } from '../connect.js';
 import { RateWindow } from '../rate-window.js';
 
@@ -17,15 +18,6 @@ const SENDING = new Set([
   'copyMessage',
   'forwardMessage',
 ]);
-
-/**
- * Where a group's send times are booked. In one process a {@link RateWindow}; replicas share
- * one in their database, so that together they stay under the limit.
- */
-export interface SendSlots {
-  /** Books the earliest time a message to `chat` may go out and returns it (ms since epoch). */
-  reserve(chat: string | number, now: number): Promise<number> | number;
-}
 
 /** Send slots in this process's memory. */
 export function localSendSlots(perMinute: number): SendSlots {

@@ -12,17 +12,17 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
-import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
-import { diffKnowledge, type KnowledgeDiff } from './diff.js';
-import { KnowledgeError } from './errors.js';
+import { buildSearchIndexAsync, type SearchIndex } from './match/search-index.js';
+import { diffKnowledge, type KnowledgeDiff } from './knowledge/diff.js';
+import { KnowledgeError } from './knowledge/errors.js';
 import {
   isKnowledgeFileName,
   loadKnowledge,
   type KnowledgeFileInput,
   readKnowledgeFolder,
   validateKnowledgeFiles,
-} from './load.js';
-import type { Knowledge } from './types.js';
+} from './knowledge/load.js';
+import type { Knowledge } from './knowledge/types.js';
 
 /** Where replaced knowledge files are kept, inside the knowledge folder; the loader skips it. */
 export const BACKUP_DIR = '.backups';
