@@ -13,7 +13,7 @@ import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { writeAtomically } from './knowledge/store.js';
+import { writeAtomically } from './knowledge-store.js';
 import type { Knowledge } from './knowledge/types.js';
 import type { Calibration } from './match/calibrate.js';
 import { fingerprintSteps } from './match/fingerprint.js';
