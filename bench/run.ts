@@ -313,6 +313,12 @@ interface Run {
   perSecond: number;
   p99: number;
   delivered: number;
+  /**
+   * CPU time of this process (the sender, the webhook server and the bot, threads included)
+   * per update, in microseconds: unlike the rate, it hardly moves when other programs take
+   * the cores, as time spent waiting for a core is not counted.
+   */
+  cpuPerUpdate: number;
 }
 
 /** A bot behind its webhook server, with its own Bot API peer. */
@@ -365,8 +371,10 @@ async function startSubject(
         }
       };
       const started = performance.now();
+      const cpu = process.cpuUsage();
       await Promise.all(Array.from({ length: CONNECTIONS }, connection));
       const elapsed = performance.now() - started;
+      const used = process.cpuUsage(cpu);
       const sent = (await peer.collect()).filter(
         (m) => m.chatId >= 10_000 + first && m.chatId < 10_000 + first + count,
       );
@@ -375,6 +383,7 @@ async function startSubject(
         perSecond: (count / elapsed) * 1000,
         p99: quantile(latencies, 0.99),
         delivered: sent.length,
+        cpuPerUpdate: (used.user + used.system) / count,
       };
     },
     close: async () => {
@@ -445,52 +454,68 @@ async function endToEnd(): Promise<void> {
     bot.on('message:text', (ctx) => ctx.reply(ctx.msg.text));
     return { deliver: deliverDirectly(bot) };
   });
-  const subjects = [threaded, inProcess, echo];
-  // A running bot is warm (compiled code, built converters, open connections), and so is the
-  // process that measures it: untimed rounds of all first, then rounds that rotate which bot
-  // goes first, so none is measured colder or later, and the medians.
+  const measured = [threaded, inProcess];
+  // Load from other programs on the machine drifts over seconds, so each round brackets the two
+  // FAQ bots between two runs of the echo bot (E A B E, then E B A E) and compares each with the
+  // mean of its own round's echo runs: drift within a round hits both sides alike. Untimed
+  // rounds come first, as a running bot is warm (compiled code, built converters, open
+  // connections); every run starts from a collected heap, so none pays for another's garbage.
+  // What is reported is the median of the per-round ratios, with their spread.
   const warmUpRounds = 2;
-  const rounds = 6;
-  const runs = new Map<Subject, Run[]>(subjects.map((s) => [s, []]));
+  const rounds = 12;
+  const runs = new Map<Subject, Run[]>([echo, ...measured].map((s) => [s, []]));
+  const ratios = new Map<Subject, number[]>(measured.map((s) => [s, []]));
+  const cpuRatios = new Map<Subject, number[]>(measured.map((s) => [s, []]));
+  const measure = async (subject: Subject): Promise<Run> => {
+    globalThis.gc?.();
+    return subject.run(updates);
+  };
   try {
     for (let r = -warmUpRounds; r < rounds; r++) {
-      const shift = ((r % subjects.length) + subjects.length) % subjects.length;
-      for (const subject of [...subjects.slice(shift), ...subjects.slice(0, shift)]) {
-        const run = await subject.run(updates);
-        if (r >= 0) runs.get(subject)?.push(run);
+      const order = r % 2 === 0 ? measured : [...measured].reverse();
+      const before = await measure(echo);
+      const faq = new Map<Subject, Run>();
+      for (const subject of order) faq.set(subject, await measure(subject));
+      const after = await measure(echo);
+      if (r < 0) continue;
+      runs.get(echo)?.push(before, after);
+      const echoRate = (before.perSecond + after.perSecond) / 2;
+      const echoCpu = (before.cpuPerUpdate + after.cpuPerUpdate) / 2;
+      for (const [subject, run] of faq) {
+        runs.get(subject)?.push(run);
+        ratios.get(subject)?.push(run.perSecond / echoRate);
+        cpuRatios.get(subject)?.push(echoCpu / run.cpuPerUpdate);
       }
     }
   } finally {
-    for (const subject of subjects) await subject.close();
+    for (const subject of [...measured, echo]) await subject.close();
     await matcher.close();
   }
-  const medianOf = (subject: Subject, key: 'perSecond' | 'p99') =>
+  const medianOf = (subject: Subject, key: 'perSecond' | 'p99' | 'cpuPerUpdate') =>
     quantile(
       (runs.get(subject) ?? []).map((x) => x[key]),
       0.5,
     );
-  for (const subject of subjects) {
-    const answered = Math.min(...(runs.get(subject) ?? []).map((x) => x.delivered));
+  for (const subject of [...measured, echo]) {
+    const all = runs.get(subject) ?? [];
+    const answered = Math.min(...all.map((x) => x.delivered));
     row(
       subject === threaded ? `5. end to end (${updates} updates)` : '',
       subject.label,
       `${medianOf(subject, 'perSecond').toFixed(0)} updates/s`,
-      `p99 ${ms(medianOf(subject, 'p99'))}`,
-      `≥ ${answered}/${updates} answered in each of ${rounds} rounds`,
+      `p99 ${ms(medianOf(subject, 'p99'))}, CPU ${medianOf(subject, 'cpuPerUpdate').toFixed(0)} µs/update`,
+      `≥ ${answered}/${updates} answered in each of ${all.length} runs`,
     );
   }
-  const echoRuns = runs.get(echo) ?? [];
-  for (const subject of [threaded, inProcess]) {
-    const ratios = (runs.get(subject) ?? []).map(
-      (x, i) => x.perSecond / (echoRuns[i]?.perSecond ?? NaN),
-    );
-    row(
-      '',
-      `${subject.label} / echo bot`,
-      `throughput ${((100 * medianOf(subject, 'perSecond')) / medianOf(echo, 'perSecond')).toFixed(0)}%`,
-      `by round ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(' ')}`,
-      '',
-    );
+  const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const spread = (label: string, values: readonly number[]) => [
+    `${label} median of ${values.length} rounds ${percent(quantile(values, 0.5))}`,
+    `quartiles ${percent(quantile(values, 0.25))}–${percent(quantile(values, 0.75))}`,
+    `range ${percent(Math.min(...values))}–${percent(Math.max(...values))}; by round ${values.map(percent).join(' ')}`,
+  ];
+  for (const subject of measured) {
+    row('', `${subject.label} / echo bot`, ...spread('throughput', ratios.get(subject) ?? []));
+    row('', '', ...spread('CPU per update (echo / FAQ)', cpuRatios.get(subject) ?? []));
   }
 }
 

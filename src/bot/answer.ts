@@ -65,6 +65,37 @@ export function parseShowSectionData(
  * knowledge's default language), after one line saying so.
  */
 export function renderSection(section: Section, lang: Lang, fallback?: string): string[] {
+  return [...renderedFor(section, lang, fallback).messages];
+}
+
+/** What a section looks like to an asker of one language: computed once per snapshot. */
+interface RenderedSection {
+  messages: readonly string[];
+  /** The related buttons, against the section list they were looked up in. */
+  related?: { sections: readonly Section[]; rows: readonly ReplyButton[][] };
+}
+
+// A section of a loaded snapshot never changes (a reload makes new ones, and the old are then
+// collected with their entries), and every answer with it renders the same messages: the
+// Markdown lexing, link checks and splitting are done once per section and language.
+const rendered = new WeakMap<Section, Map<string, RenderedSection>>();
+
+function renderedFor(section: Section, lang: Lang, fallback: string | undefined): RenderedSection {
+  let byLang = rendered.get(section);
+  if (!byLang) {
+    byLang = new Map();
+    rendered.set(section, byLang);
+  }
+  const key = fallback === undefined ? lang : `${lang} ${fallback}`;
+  let entry = byLang.get(key);
+  if (!entry) {
+    entry = { messages: Object.freeze(renderFresh(section, lang, fallback)) };
+    byLang.set(key, entry);
+  }
+  return entry;
+}
+
+function renderFresh(section: Section, lang: Lang, fallback?: string): string[] {
   const localized = localizeSection(section, lang, fallback);
   const { text } = localized;
   const sources = sourcesLine(repliesFor(lang).sources, section.sources ?? []);
@@ -149,6 +180,18 @@ export function topicButtons(
 
 /** A "see also" button per section `section` lists as related, titled in the asker's language. */
 export function relatedButtons(
+  section: Section,
+  sections: readonly Section[],
+  lang: Lang,
+  fallback?: string,
+): ReplyButton[][] {
+  const entry = renderedFor(section, lang, fallback);
+  if (entry.related?.sections !== sections)
+    entry.related = { sections, rows: relatedFresh(section, sections, lang, fallback) };
+  return [...entry.related.rows];
+}
+
+function relatedFresh(
   section: Section,
   sections: readonly Section[],
   lang: Lang,

@@ -28,8 +28,7 @@ CREATE INDEX IF NOT EXISTS answered_at ON answered (at);
 `;
 
 interface Statements {
-  insert: Database.Statement<[number, string, number]>;
-  inInbox: Database.Statement<[number], { n: number }>;
+  insert: Database.Statement<[number, string, number, number]>;
   isAnswered: Database.Statement<[number], { n: number }>;
   remove: Database.Statement<[number]>;
   remember: Database.Statement<[number, number]>;
@@ -37,7 +36,7 @@ interface Statements {
   forget: Database.Statement<[number]>;
   countPending: Database.Statement<[], { n: number }>;
   countAnswered: Database.Statement<[], { n: number }>;
-  accept: (updates: readonly InboxUpdate[], at: number) => AcceptOutcome[];
+  accept: (batch: readonly { updates: readonly InboxUpdate[]; at: number }[]) => AcceptOutcome[][];
   answer: (answered: readonly (readonly [updateId: number, at: number])[]) => void;
 }
 
@@ -52,6 +51,8 @@ interface Statements {
  */
 export class SqliteDeliveryStore implements DeliveryStore {
   private statements!: Statements;
+  private acceptBatch: { updates: readonly InboxUpdate[]; at: number }[] = [];
+  private acceptFlush: Promise<AcceptOutcome[][]> | undefined;
   private answeredBatch: [updateId: number, at: number][] = [];
   private answeredFlush: Promise<void> | undefined;
   private readonly database: SqliteFile;
@@ -77,8 +78,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.database.file;
   }
 
-  accept(updates: readonly InboxUpdate[], at: Date): Promise<AcceptOutcome[]> {
-    return Promise.resolve(this.statements.accept(updates, at.getTime()));
+  /**
+   * Accepts are committed together, as marks are: the webhook receives each update on a request
+   * of its own, and those arriving in the same turn of the event loop share one transaction,
+   * which resolves each caller with its own outcomes once it is committed.
+   */
+  async accept(updates: readonly InboxUpdate[], at: Date): Promise<AcceptOutcome[]> {
+    const position = this.acceptBatch.push({ updates, at: at.getTime() }) - 1;
+    this.acceptFlush ??= new Promise<AcceptOutcome[][]>((resolve, reject) => {
+      setImmediate(() => {
+        const batch = this.acceptBatch.splice(0);
+        this.acceptFlush = undefined;
+        try {
+          resolve(this.statements.accept(batch));
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    return (await this.acceptFlush)[position] ?? [];
   }
 
   pending(): Promise<InboxUpdate[]> {
@@ -125,7 +143,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async close(): Promise<void> {
-    // Marks still waiting for their commit go in before the file closes.
+    // Accepts and marks still waiting for their commit go in before the file closes.
+    await this.acceptFlush?.catch(() => undefined);
     await this.answeredFlush?.catch(() => undefined);
     this.database.close();
   }
@@ -141,8 +160,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
     if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     const s = {
-      insert: db.prepare('INSERT INTO inbox (update_id, body, accepted_at) VALUES (?, ?, ?)'),
-      inInbox: db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE update_id = ?'),
+      // Stores an update neither answered nor in the inbox already: one statement for the
+      // common case, a new update.
+      insert: db.prepare(
+        `INSERT OR IGNORE INTO inbox (update_id, body, accepted_at)
+         SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM answered WHERE update_id = ?)`,
+      ),
       isAnswered: db.prepare('SELECT COUNT(*) AS n FROM answered WHERE update_id = ?'),
       remove: db.prepare('DELETE FROM inbox WHERE update_id = ?'),
       remember: db.prepare('INSERT OR REPLACE INTO answered (update_id, at) VALUES (?, ?)'),
@@ -153,14 +176,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
     } as Omit<Statements, 'accept' | 'answer'>;
     this.statements = {
       ...s,
-      accept: db.transaction((updates: readonly InboxUpdate[], at: number) =>
-        updates.map((update): AcceptOutcome => {
-          const id = update.update_id;
-          if ((s.isAnswered.get(id)?.n ?? 0) > 0) return 'answered';
-          if ((s.inInbox.get(id)?.n ?? 0) > 0) return 'pending';
-          s.insert.run(id, JSON.stringify(update), at);
-          return 'stored';
-        }),
+      accept: db.transaction((batch: readonly { updates: readonly InboxUpdate[]; at: number }[]) =>
+        batch.map(({ updates, at }) =>
+          updates.map((update): AcceptOutcome => {
+            const id = update.update_id;
+            if (s.insert.run(id, JSON.stringify(update), at, id).changes > 0) return 'stored';
+            return (s.isAnswered.get(id)?.n ?? 0) > 0 ? 'answered' : 'pending';
+          }),
+        ),
       ),
       answer: db.transaction((answered: readonly (readonly [number, number])[]) => {
         for (const [updateId, at] of answered) {
