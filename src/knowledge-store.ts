@@ -13,14 +13,14 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { buildSearchIndexAsync, type SearchIndex } from './match/search-index.js';
-import { diffKnowledge, type KnowledgeDiff } from './knowledge/diff.js';
+import { diffKnowledgeAsync, type KnowledgeDiff } from './knowledge/diff.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import {
   isKnowledgeFileName,
   loadKnowledge,
   type KnowledgeFileInput,
   readKnowledgeFolder,
-  validateKnowledgeFiles,
+  validateKnowledgeFilesAsync,
 } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
 
@@ -158,7 +158,9 @@ export class KnowledgeStore {
       if (error instanceof KnowledgeError) return { ok: false, error };
       throw error;
     }
-    const checked = validateKnowledgeFiles(
+    // In slices, like a reload: checking an upload against thousands of files must not hold
+    // up the answers.
+    const checked = await validateKnowledgeFilesAsync(
       [...files.filter((f) => f.name !== name), { name, text }],
       this.dir,
     );
@@ -166,7 +168,7 @@ export class KnowledgeStore {
     return {
       ok: true,
       sections: checked.knowledge.sections.length,
-      diff: diffKnowledge(this.snapshot.knowledge, checked.knowledge),
+      diff: await diffKnowledgeAsync(this.snapshot.knowledge, checked.knowledge),
     };
   }
 
@@ -234,11 +236,13 @@ export class KnowledgeStore {
       const knowledge = await loadKnowledge(this.dir);
       const index = await this.build(knowledge);
       const before = this.snapshot;
+      // Before the swap: the reload summary is compared in slices, like the build.
+      const diff = await diffKnowledgeAsync(before.knowledge, knowledge);
       this.snapshot = { knowledge, index, version: before.version + 1, loadedAt: new Date() };
       return {
         ok: true,
         sections: knowledge.sections.length,
-        diff: diffKnowledge(before.knowledge, knowledge),
+        diff,
         ms: elapsed(),
         version: this.snapshot.version,
         threshold: index.calibration.threshold,
