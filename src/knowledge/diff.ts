@@ -18,8 +18,12 @@ export function diffKnowledge(before: Knowledge, after: Knowledge): KnowledgeDif
  * {@link diffKnowledge}, giving the event loop back every few milliseconds: comparing ten
  * thousand sections takes tens of milliseconds, which a reload must not take from the answers.
  */
-export function diffKnowledgeAsync(before: Knowledge, after: Knowledge): Promise<KnowledgeDiff> {
-  return runInSlices(diffSteps(before, after));
+export function diffKnowledgeAsync(
+  before: Knowledge,
+  after: Knowledge,
+  sliceMs = 5,
+): Promise<KnowledgeDiff> {
+  return runInSlices(diffSteps(before, after), sliceMs);
 }
 
 // Sections compared between two yields.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { diffKnowledge } from '../../src/knowledge/diff.js';
+import { diffKnowledge, diffKnowledgeAsync } from '../../src/knowledge/diff.js';
 import { bilingualLanguages } from '../../src/knowledge/languages.js';
 import type { Knowledge, Section, SectionText } from '../../src/knowledge/types.js';
 
@@ -69,5 +69,33 @@ describe('diffKnowledge', () => {
       changed: [],
       synonymsChanged: true,
     });
+  });
+});
+
+describe('diffKnowledgeAsync', () => {
+  test('finds what diffKnowledge finds, giving the event loop back as it goes', async () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `s${i}`);
+    const before = knowledge(ids.map((id) => section(id)));
+    const after = knowledge([
+      ...ids
+        .slice(1)
+        .map((id, i) => (i % 300 === 0 ? section(id, text(`${id} edited`)) : section(id))),
+      section('new'),
+    ]);
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    // A zero slice gives the loop back at every step, so that the yielding shows on any machine.
+    const diff = await diffKnowledgeAsync(before, after, 0);
+    counting = false;
+    expect(diff).toEqual(diffKnowledge(before, after));
+    expect(diff.removed).toEqual(['s0']);
+    expect(diff.added).toEqual(['new']);
+    expect(diff.changed).toHaveLength(7);
+    expect(turns).toBeGreaterThan(3);
   });
 });
