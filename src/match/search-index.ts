@@ -1,6 +1,7 @@
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
+import { hanPairs } from './han-pairs.js';
 import { homophoneSteps, type HomophoneTable } from './homophones.js';
 import { normalizeText } from './normalize.js';
 import {
@@ -22,6 +23,8 @@ export interface IndexedEntry {
   tokens: Int32Array;
   /** Euclidean norm of the entry's weighted token vector, cached for cosine similarity. */
   norm: number;
+  /** Its adjacent Chinese character pairs (`han-pairs.ts`), empty for a text without any. */
+  hanPairs: Float64Array;
 }
 
 /** One keyword of a section. */
@@ -218,6 +221,7 @@ export function* indexSteps(
         isTitle,
         tokens: Int32Array.from(ids),
         norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
+        hanPairs: hanPairs(text),
       })),
     );
   }
