@@ -11,14 +11,22 @@ const CODE_POINTS = 0x110000;
 
 const HAN = /^\p{Script=Han}$/u;
 
+// The unified ideographs by range, a comparison or two per character; the regular expression
+// only for the few Han characters elsewhere (々, 〇, radicals). Below U+2E80 nothing is Han.
+function isHan(codePoint: number, char: string): boolean {
+  if (codePoint < 0x2e80) return false;
+  if ((codePoint >= 0x4e00 && codePoint <= 0x9fff) || (codePoint >= 0x3400 && codePoint <= 0x4dbf))
+    return true;
+  return HAN.test(char);
+}
+
 /** The distinct pairs of adjacent Chinese characters of a normalised text, sorted, as numbers. */
 export function hanPairs(text: string): Float64Array {
   let previous = -1;
   const pairs: number[] = [];
   for (const char of text) {
-    // Below U+2E80 nothing is Chinese: most characters of an English text skip the test.
     const codePoint = char.codePointAt(0) as number;
-    if (codePoint < 0x2e80 || !HAN.test(char)) {
+    if (!isHan(codePoint, char)) {
       previous = -1;
       continue;
     }

@@ -136,19 +136,33 @@ export function matchQuestion(
     nearest: IndexedEntry[];
     lexical: number;
     ranking: number;
+    cosine: number;
   }[] = [];
-  let bestRanking = 0;
+  let bestLexical = 0;
   for (const { section, partial, bound } of bounded) {
-    if (bound + w.fuzzy < bestRanking - answerTuning.alternativeGap) break;
-    const near = similarity(index, section, dense, queryNorm, queryPairs);
+    if (bound + w.fuzzy < bestLexical - answerTuning.alternativeGap) break;
+    const near = similarity(index, section, dense, queryNorm);
     const lexical = lexicalScore(partial, near.best, w);
-    const ranking = lexicalScore(
-      partial,
-      rankingSimilarity(near.best, near.bestPairDice, queryPairs.length > 0, w),
-      w,
-    );
-    bestRanking = Math.max(bestRanking, ranking);
-    candidates.push({ section, nearest: near.nearest, lexical, ranking });
+    bestLexical = Math.max(bestLexical, lexical);
+    candidates.push({
+      section,
+      nearest: near.nearest,
+      lexical,
+      ranking: lexical,
+      cosine: near.best,
+    });
+  }
+  // The pairs move a section's ranking from its word score by at most similarity·hanPairShare
+  // either way, so only the sections within twice that of the best by words can come first;
+  // the others are not compared by characters (that comparison costs as much as the rest).
+  if (queryPairs.length > 0) {
+    const reach = 2 * w.similarity * w.hanPairShare;
+    for (const c of candidates) {
+      const dice =
+        c.lexical >= bestLexical - reach ? bestPairDice(index, c.section, queryPairs) : 0;
+      c.ranking =
+        c.lexical + w.similarity * (rankingSimilarity(c.cosine, dice, true, w) - c.cosine);
+    }
   }
   for (const id of queryWeights.keys()) dense[id] = 0;
   // Fuse.js is the costliest step, so it ranks only the sections its bonus (at most
@@ -235,8 +249,6 @@ function homophoneId(index: SearchIndex, token: string): number | undefined {
 interface Similarity {
   /** The highest cosine over the section's entries. */
   best: number;
-  /** The highest character-pair Dice over the section's entries (0 without Chinese pairs). */
-  bestPairDice: number;
   /** The section's entries closest to the question, best first, for Fuse.js to rank. */
   nearest: IndexedEntry[];
 }
@@ -246,7 +258,6 @@ function similarity(
   section: number,
   query: Float64Array,
   queryNorm: number,
-  queryPairs: Float64Array,
 ): Similarity {
   // The two best entries, kept by hand: sorting every entry of every candidate showed up in
   // profiles.
@@ -254,10 +265,7 @@ function similarity(
   let first: IndexedEntry | undefined;
   let second: IndexedEntry | undefined;
   let secondScore = 0;
-  let bestPairDice = 0;
   for (const entry of index.entries[section] ?? []) {
-    if (queryPairs.length > 0)
-      bestPairDice = Math.max(bestPairDice, pairDice(queryPairs, entry.hanPairs));
     let dot = 0;
     const tokens = entry.tokens;
     for (let i = 0; i < tokens.length; i++) {
@@ -280,9 +288,16 @@ function similarity(
   const nearest = [first, second].filter((e): e is IndexedEntry => e !== undefined);
   return {
     best: Math.min(best, 1),
-    bestPairDice,
     nearest: nearest.slice(0, candidateTuning.fuzzyEntries),
   };
+}
+
+// The highest Dice coefficient of the question's character pairs with one of the section's entries.
+function bestPairDice(index: SearchIndex, section: number, queryPairs: Float64Array): number {
+  let best = 0;
+  for (const entry of index.entries[section] ?? [])
+    best = Math.max(best, pairDice(queryPairs, entry.hanPairs));
+  return best;
 }
 
 // Per index, the matched weight of each section and whether the question touched it.
