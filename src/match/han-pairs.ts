@@ -5,7 +5,8 @@
  * how much of the one the other writes the same way.
  */
 
-const EMPTY = new Float64Array(0);
+/** The pairs of a text without two Chinese characters side by side (shared, never written). */
+export const NO_PAIRS = new Float64Array(0);
 // Above every code point, so that a pair's two code points make one exact number.
 const CODE_POINTS = 0x110000;
 
@@ -33,7 +34,7 @@ export function hanPairs(text: string): Float64Array {
     if (previous !== -1) pairs.push(previous * CODE_POINTS + codePoint);
     previous = codePoint;
   }
-  if (pairs.length === 0) return EMPTY;
+  if (pairs.length === 0) return NO_PAIRS;
   pairs.sort((a, b) => a - b);
   const unique = pairs.filter((pair, i) => i === 0 || pair !== pairs[i - 1]);
   return Float64Array.from(unique);
