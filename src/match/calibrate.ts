@@ -295,7 +295,34 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
  * the rest in order. Undefined when the text has too few words to lose one.
  */
 export function partialWording(text: string, shift: number): string | undefined {
-  const words = [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment);
+  const words = pairSingleHan(
+    [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment),
+  );
   if (words.length < 3) return undefined;
   return words.filter((_, i) => (i + shift) % 3 !== 0).join(' ');
+}
+
+const SINGLE_HAN = /^\p{Script=Han}$/u;
+
+// The segmenter's dictionary cuts words it does not know into characters (花呗 → 花|呗); a
+// user's rewording keeps such a word whole, so runs of single characters count as words of
+// two characters each.
+function pairSingleHan(words: readonly string[]): string[] {
+  const out: string[] = [];
+  let pending: string | undefined;
+  for (const word of words) {
+    if (SINGLE_HAN.test(word)) {
+      if (pending === undefined) pending = word;
+      else {
+        out.push(pending + word);
+        pending = undefined;
+      }
+      continue;
+    }
+    if (pending !== undefined) out.push(pending);
+    pending = undefined;
+    out.push(word);
+  }
+  if (pending !== undefined) out.push(pending);
+  return out;
 }

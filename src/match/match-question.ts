@@ -2,7 +2,15 @@ import type { Lang, Section } from '../knowledge/types.js';
 import { fuzzyScores } from './fuzzy-rank.js';
 import { detectLanguage } from './language.js';
 import { normalizeText } from './normalize.js';
-import { finalScore, lexicalBound, lexicalScore, partialScore, type Blend } from './score.js';
+import { hanPairs, pairDice } from './han-pairs.js';
+import {
+  finalScore,
+  lexicalBound,
+  lexicalScore,
+  partialScore,
+  rankingSimilarity,
+  type Blend,
+} from './score.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
 import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
 import { matchTuning } from './tuning.js';
@@ -105,6 +113,7 @@ export function matchQuestion(
   const dense = queryVector(index);
   for (const [id, weight] of queryWeights) dense[id] = weight;
   const queryNorm = Math.sqrt(terms.reduce((sum, t) => sum + t.weight ** 2, 0));
+  const queryPairs = hanPairs(normalized);
 
   // Similarity is the costly part of the lexical score and is at most 1, so sections are
   // scored in order of their upper bound, and scoring stops once no remaining section could be
@@ -119,35 +128,67 @@ export function matchQuestion(
     matched[s] = 0;
     seen[s] = 0;
   }
-  const candidates: { section: number; nearest: IndexedEntry[]; lexical: number }[] = [];
+  // Each candidate has two lexical scores: `ranking`, which orders the sections and weighs the
+  // character pairs of a Chinese question, and `lexical`, the score on the one scale that the
+  // threshold is calibrated in for every language (score.ts says why).
+  const candidates: {
+    section: number;
+    nearest: IndexedEntry[];
+    lexical: number;
+    ranking: number;
+    cosine: number;
+  }[] = [];
   let bestLexical = 0;
   for (const { section, partial, bound } of bounded) {
     if (bound + w.fuzzy < bestLexical - answerTuning.alternativeGap) break;
     const near = similarity(index, section, dense, queryNorm);
     const lexical = lexicalScore(partial, near.best, w);
     bestLexical = Math.max(bestLexical, lexical);
-    candidates.push({ section, nearest: near.nearest, lexical });
+    candidates.push({
+      section,
+      nearest: near.nearest,
+      lexical,
+      ranking: lexical,
+      cosine: near.best,
+    });
+  }
+  // The pairs move a section's ranking from its word score by at most similarity·hanPairShare
+  // either way, so only the sections within twice that of the best by words can come first;
+  // the others are not compared by characters (that comparison costs as much as the rest).
+  if (queryPairs.length > 0) {
+    const reach = 2 * w.similarity * w.hanPairShare;
+    for (const c of candidates) {
+      const dice =
+        c.lexical >= bestLexical - reach ? bestPairDice(index, c.section, queryPairs) : 0;
+      c.ranking =
+        c.lexical + w.similarity * (rankingSimilarity(c.cosine, dice, true, w) - c.cosine);
+    }
   }
   for (const id of queryWeights.keys()) dense[id] = 0;
   // Fuse.js is the costliest step, so it ranks only the sections its bonus (at most
   // w.fuzzy) could still lift to the top; the winner and its score are the same as if it ranked
   // all of them. The others keep their lexical score, a lower bound, for the alternatives.
-  const leader = Math.max(...candidates.map((c) => c.lexical));
+  const leader = Math.max(...candidates.map((c) => c.ranking));
   const finalists = topBy(
-    candidates.filter((c) => c.lexical >= leader - w.fuzzy),
-    (c) => c.lexical,
+    candidates.filter((c) => c.ranking >= leader - w.fuzzy),
+    (c) => c.ranking,
     candidateTuning.fuzzyLimit,
   );
   const fuzzy = fuzzyScores(index, finalists, dropEnglishStopWords(normalized), queryWeights);
   const ranked = candidates
-    .map((c) => ({
-      section: index.sections[c.section] as Section,
-      score: finalScore(c.lexical, fuzzy.get(c.section) ?? 0, w),
-    }))
-    .sort((a, b) => b.score - a.score);
+    .map((c) => {
+      const bonus = fuzzy.get(c.section) ?? 0;
+      return {
+        section: index.sections[c.section] as Section,
+        score: finalScore(c.lexical, bonus, w),
+        ranking: finalScore(c.ranking, bonus, w),
+      };
+    })
+    .sort((a, b) => b.ranking - a.ranking || b.score - a.score);
 
-  const best = ranked[0];
-  if (!best) return none;
+  const leading = ranked[0];
+  if (!leading) return none;
+  const best: ScoredSection = { section: leading.section, score: leading.score };
   const floor = Math.max(
     threshold * answerTuning.alternativeFloor,
     best.score - answerTuning.alternativeGap,
@@ -156,10 +197,14 @@ export function matchQuestion(
     section: best.score >= threshold ? best.section : undefined,
     score: best.score,
     best,
+    // Ranked after the best, an alternative may still score above it on words alone: it is
+    // shown no surer than the answer.
     alternatives: ranked
       .slice(1)
       .filter((r) => r.score >= floor)
-      .slice(0, options.maxAlternatives ?? answerTuning.maxAlternatives),
+      .slice(0, options.maxAlternatives ?? answerTuning.maxAlternatives)
+      .map((r) => ({ section: r.section, score: Math.min(r.score, best.score) }))
+      .sort((a, b) => b.score - a.score),
     lang,
   };
 }
@@ -202,6 +247,7 @@ function homophoneId(index: SearchIndex, token: string): number | undefined {
 }
 
 interface Similarity {
+  /** The highest cosine over the section's entries. */
   best: number;
   /** The section's entries closest to the question, best first, for Fuse.js to rank. */
   nearest: IndexedEntry[];
@@ -240,7 +286,18 @@ function similarity(
     }
   }
   const nearest = [first, second].filter((e): e is IndexedEntry => e !== undefined);
-  return { best: Math.min(best, 1), nearest: nearest.slice(0, candidateTuning.fuzzyEntries) };
+  return {
+    best: Math.min(best, 1),
+    nearest: nearest.slice(0, candidateTuning.fuzzyEntries),
+  };
+}
+
+// The highest Dice coefficient of the question's character pairs with one of the section's entries.
+function bestPairDice(index: SearchIndex, section: number, queryPairs: Float64Array): number {
+  let best = 0;
+  for (const entry of index.entries[section] ?? [])
+    best = Math.max(best, pairDice(queryPairs, entry.hanPairs));
+  return best;
 }
 
 // Per index, the matched weight of each section and whether the question touched it.

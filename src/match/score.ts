@@ -14,6 +14,15 @@
  *
  * The weights (coverage, evidence, similarity, fuzzy) sum to 1 and live in `matchTuning.blend`.
  * N and F are each at most 1, which gives the bounds the matcher prunes with.
+ *
+ * Sections are ranked by the same formula with N replaced, for a question with Chinese in it,
+ * by (1 − hanPairShare)·N + hanPairShare·D, where D is the highest Dice coefficient of the
+ * question's adjacent character pairs with those of one of the section's entries
+ * (`han-pairs.ts`): words depend on how the segmenter cut each text (花|呗|额|度 beside
+ * 花|呗|的|额度), characters do not, so D tells near neighbours apart. The score the threshold
+ * is compared with keeps N alone: pairs exist only in Chinese, and a score that counted them
+ * would sit on another scale for Chinese questions than for English ones, while one calibrated
+ * threshold serves both.
  */
 import type { MatchTuning } from './tuning.js';
 
@@ -24,6 +33,17 @@ export function partialScore(matchedWeight: number, questionWeight: number, blen
   const coverage = questionWeight > 0 ? matchedWeight / questionWeight : 0;
   const evidence = 1 - Math.exp(-matchedWeight / blend.evidenceScale);
   return blend.coverage * coverage + blend.evidence * evidence;
+}
+
+/** The similarity a section is ranked by: N, blended with D when the question has pairs. */
+export function rankingSimilarity(
+  cosine: number,
+  pairDice: number,
+  questionHasPairs: boolean,
+  blend: Blend,
+): number {
+  if (!questionHasPairs) return cosine;
+  return (1 - blend.hanPairShare) * cosine + blend.hanPairShare * pairDice;
 }
 
 /** The score without Fuse.js: the partial score plus the similarity term. */

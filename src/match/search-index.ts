@@ -1,6 +1,7 @@
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
+import { hanPairs, NO_PAIRS } from './han-pairs.js';
 import { homophoneSteps, type HomophoneTable } from './homophones.js';
 import { normalizeText } from './normalize.js';
 import {
@@ -22,6 +23,8 @@ export interface IndexedEntry {
   tokens: Int32Array;
   /** Euclidean norm of the entry's weighted token vector, cached for cosine similarity. */
   norm: number;
+  /** Its adjacent Chinese character pairs (`han-pairs.ts`), empty for a text without any. */
+  hanPairs: Float64Array;
 }
 
 /** One keyword of a section. */
@@ -121,13 +124,17 @@ interface SectionLine {
 }
 
 /** A section's lines, normalised, and their tokens, as one build read them. */
-export type SectionAnalyses = Map<Section, { lines: SectionLine[]; tokenized: string[][] }>;
+export type SectionAnalyses = Map<Section, SectionAnalysis>;
+
+interface SectionAnalysis {
+  lines: SectionLine[];
+  tokenized: string[][];
+  /** Per line, its Chinese character pairs (titles and questions only). */
+  pairs: Float64Array[];
+}
 
 // Every line of the section is tokenised in one batch: one segmenter call per section.
-function analyseSection(
-  section: Section,
-  concepts: ConceptFinder,
-): { lines: SectionLine[]; tokenized: string[][] } {
+function analyseSection(section: Section, concepts: ConceptFinder): SectionAnalysis {
   const lines: SectionLine[] = [];
   for (const lang of section.langs) {
     const text = section.text[lang];
@@ -144,7 +151,10 @@ function analyseSection(
     lines.map((l) => l.text),
     concepts,
   );
-  return { lines, tokenized };
+  const pairs = lines.map(({ text, kind }) =>
+    kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
+  );
+  return { lines, tokenized, pairs };
 }
 
 /**
@@ -168,7 +178,7 @@ export function* indexSteps(
   const strong: number[][] = [];
   const strength: number[][] = [];
   const weak: number[][] = [];
-  const rawEntries: { text: string; isTitle: boolean; ids: number[] }[][] = [];
+  const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
   const keywords: KeywordEntry[][] = [];
   const knownWords = new Set<string>();
   const addWords = (text: string) => {
@@ -177,13 +187,14 @@ export function* indexSteps(
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
-    const { lines, tokenized } = reuse?.get(section) ?? analyseSection(section, concepts);
-    reuse?.set(section, { lines, tokenized });
+    const analysis = reuse?.get(section) ?? analyseSection(section, concepts);
+    reuse?.set(section, analysis);
+    const { lines, tokenized, pairs } = analysis;
     for (const line of lines) addWords(line.text);
     // Per token: how many questions use it; title and keyword words count as `titleUses`.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
-    const entries: { text: string; isTitle: boolean; ids: number[] }[] = [];
+    const entries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[] = [];
     const keywordEntries: KeywordEntry[] = [];
     lines.forEach(({ text, kind }, i) => {
       const tokens = tokenized[i] ?? [];
@@ -206,7 +217,7 @@ export function* indexSteps(
         );
       }
       if (kind !== 'keyword' && ids.length > 0)
-        entries.push({ text, isTitle: kind === 'title', ids });
+        entries.push({ text, isTitle: kind === 'title', ids, pairs: pairs[i] ?? NO_PAIRS });
     });
     for (const [id, count] of uses) {
       (strong[id] ??= []).push(index);
@@ -230,11 +241,12 @@ export function* indexSteps(
   for (const [i, list] of rawEntries.entries()) {
     if (i % 256 === 0) yield;
     entries.push(
-      list.map(({ text, isTitle, ids }) => ({
+      list.map(({ text, isTitle, ids, pairs }) => ({
         text,
         isTitle,
         tokens: Int32Array.from(ids),
         norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
+        hanPairs: pairs,
       })),
     );
   }

@@ -34,6 +34,14 @@ const STOP_WORDS = new Set([
   ),
 ]);
 
+// Single characters that never form a word with the character beside them: particles,
+// pronouns and connectives.
+const UNPAIRED = new Set(
+  '的 了 吗 呢 吧 呀 啊 哦 啦 嘛 着 过 得 地 和 与 及 或 在 是 我 你 他 她 它 们 这 那 个 把 被 给 让 对 之 其 该 此 而 且 请 问'.split(
+    ' ',
+  ),
+);
+
 /** Concept tokens stand for a whole synonym group; the prefix keeps them apart from words. */
 export const CONCEPT_PREFIX = '~';
 
@@ -196,17 +204,20 @@ function segmentHanRuns(runs: readonly string[]): Map<string, string[]> {
       previousSingle = undefined;
       continue;
     }
-    if (!isWordLike || STOP_WORDS.has(segment)) {
+    // A stop word still pairs with its neighbour (还|款 is 还款, to repay), unless it is a
+    // particle or pronoun, which joins with whatever stands next to it (呗|的).
+    if (!isWordLike || UNPAIRED.has(segment)) {
       previousSingle = undefined;
       continue;
     }
     if (HAN_CHAR.test(segment)) {
-      if (previousSingle !== undefined) tokens.push(previousSingle + segment);
+      if (previousSingle !== undefined && !STOP_WORDS.has(previousSingle + segment))
+        tokens.push(previousSingle + segment);
       previousSingle = segment;
     } else {
       previousSingle = undefined;
     }
-    tokens.push(segment);
+    if (!STOP_WORDS.has(segment)) tokens.push(segment);
   }
   if (runIndex < runs.length) out.set(runs[runIndex] as string, tokens);
   return out;

@@ -59,6 +59,8 @@ export interface MatchTuning {
     unknownShare: number;
     /** A word found only in a section's body counts this much of one found in its questions. */
     bodyShare: number;
+    /** For a Chinese question, the share of the ranking similarity its character pairs make. */
+    hanPairShare: number;
   };
   /** Turning the ranking into an answer. */
   answer: {
@@ -125,6 +127,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     evidenceScale: 4,
     unknownShare: 0.4,
     bodyShare: 0.3,
+    hanPairShare: 0.4,
   },
   answer: {
     threshold: 0.47,

@@ -68,6 +68,12 @@ describe('partialWording', () => {
     expect(partialWording('how do I renew a loan', 1)).toBe('how do renew a');
     expect(partialWording('why', 0)).toBeUndefined();
   });
+
+  test('leaves out Chinese characters the segmenter split two at a time, as one word', () => {
+    // 借|呗|还|款|日|是|哪天: the pairs 借呗 and 还款 are dropped or kept whole.
+    expect(partialWording('借呗还款日是哪天', 0)).toBe('还款 日是');
+    expect(partialWording('借呗还款日是哪天', 1)).toBe('借呗 还款 哪天');
+  });
 });
 
 describe('the calibrated index', () => {

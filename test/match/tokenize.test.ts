@@ -41,6 +41,12 @@ describe('tokenize', () => {
       expect(result).toEqual(['断', '网']);
     });
 
+    test('joins a stop character that is part of a word, without keeping it alone: 还 + 款', () => {
+      const result = tokens('借呗还款日');
+      expect(result).toContain('还款');
+      expect(result).not.toContain('还');
+    });
+
     test('drops Chinese stop words', () => {
       const result = tokens('我的手机是你的');
       expect(result).toContain('手机');
