@@ -96,7 +96,9 @@ export class CalibrationCache {
     const fingerprint = await runInSlices(fingerprintSteps(knowledge, this.revision));
     const known = this.entries.find((entry) => entry.fingerprint === fingerprint)?.calibration;
     const index = await buildSearchIndexAsync(knowledge, known ? { calibration: known } : {});
-    if (!known) this.remember(fingerprint, index.calibration);
+    // Saved before the index is handed out: a process stopped right after it is ready (a
+    // supervisor's health check, a quick restart) has still kept the calibration.
+    if (!known) await this.remember(fingerprint, index.calibration);
     return index;
   };
 
@@ -105,7 +107,7 @@ export class CalibrationCache {
     return this.saving;
   }
 
-  private remember(fingerprint: string, calibration: Calibration): void {
+  private remember(fingerprint: string, calibration: Calibration): Promise<void> {
     this.entries = [
       { fingerprint, calibration },
       ...this.entries.filter((entry) => entry.fingerprint !== fingerprint),
@@ -122,6 +124,7 @@ export class CalibrationCache {
         );
       }
     });
+    return this.saving;
   }
 }
 

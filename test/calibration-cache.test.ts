@@ -65,6 +65,13 @@ describe('CalibrationCache', () => {
     expect(entries[0]?.calibration).toEqual(JSON.parse(JSON.stringify(index.calibration)));
   });
 
+  it('has the calibration on disk by the time the index is handed out', async () => {
+    const cache = await CalibrationCache.open(dataDir);
+    await cache.build(knowledge);
+    // No flush: a process killed right after the build must already have kept it.
+    expect(await savedEntries()).toHaveLength(1);
+  });
+
   it('takes the remembered calibration for the same knowledge after a restart', async () => {
     const first = await CalibrationCache.open(dataDir);
     await first.build(knowledge);
