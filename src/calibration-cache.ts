@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { writeAtomically } from './knowledge-store.js';
+import { errorText } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
 import type { Calibration } from './match/calibrate.js';
 import { fingerprintSteps } from './match/fingerprint.js';
@@ -119,7 +120,7 @@ export class CalibrationCache {
         await writeAtomically(this.file, text);
       } catch (error) {
         this.logger?.warn(
-          { error: errorCode(error) },
+          { error: errorText(error) },
           'calibration not saved: the next start calibrates again',
         );
       }
@@ -143,8 +144,8 @@ async function readEntries(file: string, logger: Logger | undefined): Promise<En
       await handle.close();
     }
   } catch (error) {
-    if (errorCode(error) !== 'ENOENT')
-      logger?.warn({ error: errorCode(error) }, 'calibration cache unreadable; ignored');
+    if (errorText(error) !== 'ENOENT')
+      logger?.warn({ error: errorText(error) }, 'calibration cache unreadable; ignored');
     return [];
   }
   try {
@@ -171,10 +172,4 @@ async function matcherRevision(): Promise<string> {
     hash.update(await readFile(fileURLToPath(import.meta.url)));
   }
   return hash.digest('hex');
-}
-
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
-    return error.code;
-  return error instanceof Error ? error.message : String(error);
 }

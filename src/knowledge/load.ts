@@ -413,7 +413,11 @@ export function isInside(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-function errorText(error: unknown): string {
+/**
+ * What went wrong with a file, without its path: the system error code (ENOENT, EACCES…) when
+ * there is one, else the message. Paths stay out of replies and logs.
+ */
+export function errorText(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string')
     return error.code;
   return error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@
 import type { Knowledge, Section, SectionLang, SectionText } from '../knowledge/types.js';
 import { matchQuestion } from './match-question.js';
 import { normalizeText } from './normalize.js';
+import { isSingleHan } from './tokenize.js';
 import type { UncalibratedIndex } from './search-index.js';
 import { matchTuning } from './tuning.js';
 
@@ -302,8 +303,6 @@ export function partialWording(text: string, shift: number): string | undefined 
   return words.filter((_, i) => (i + shift) % 3 !== 0).join(' ');
 }
 
-const SINGLE_HAN = /^\p{Script=Han}$/u;
-
 // The segmenter's dictionary cuts words it does not know into characters (花呗 → 花|呗); a
 // user's rewording keeps such a word whole, so runs of single characters count as words of
 // two characters each.
@@ -311,7 +310,7 @@ function pairSingleHan(words: readonly string[]): string[] {
   const out: string[] = [];
   let pending: string | undefined;
   for (const word of words) {
-    if (SINGLE_HAN.test(word)) {
+    if (isSingleHan(word)) {
       if (pending === undefined) pending = word;
       else {
         out.push(pending + word);
