@@ -7,8 +7,10 @@
  * asked back ("should answer": right when their own section comes first), and so are the
  * held-out sections' wordings ("should decline": nothing there answers them). A section with a
  * single wording is asked back with a partial copy of it instead (some of its words dropped),
- * as a user's shorter rewording would read. The threshold is the one that gets most of both
- * kinds right, weighing them as `outOfScopeShare` says questions usually fall.
+ * as a user's shorter rewording would read. The threshold is the midpoint of two estimates
+ * that err on opposite sides: the one that gets most of both kinds right (weighing them as
+ * `outOfScopeShare` says questions usually fall), and the score below which `declineQuantile`
+ * of the should-decline probes fall.
  */
 import type { Knowledge, Section, SectionLang, SectionText } from '../knowledge/types.js';
 import { matchQuestion } from './match-question.js';
@@ -165,8 +167,16 @@ export function* probeSteps(
 }
 
 /**
- * The threshold that gets most probes right, weighing the should-answer and should-decline
- * shares by `outOfScopeShare`; the middle of the best range of thresholds, within bounds.
+ * The threshold for the probes' outcomes: the midpoint of the threshold that gets most probes
+ * right and the `declineQuantile` of the should-decline scores, within bounds.
+ *
+ * The first trusts both kinds of probe. Its should-answer probes read closer to their section
+ * than users' rewordings do where sections have few wordings (a partial copy keeps half the
+ * words of what stays), which puts it too high there; where the knowledge holds near-duplicate
+ * sections its should-decline probes find their twin and score like right answers, which puts
+ * it far too low. The second trusts only the should-decline probes, whose scores follow those
+ * of real questions about missing topics more closely; alone it sits too low where the two
+ * kinds part cleanly. Each errs on the side the other does not.
  */
 export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration {
   const positives = outcomes.filter((o) => o.expected !== undefined);
@@ -216,9 +226,21 @@ export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration 
       raw = t;
     }
   }
+  const mixed =
+    tuning.objectiveWeight * raw +
+    (1 - tuning.objectiveWeight) * quantile(declineScores, tuning.declineQuantile);
   const threshold =
-    Math.round(Math.min(Math.max(raw, tuning.lowest), tuning.highest) * 1000) / 1000;
+    Math.round(Math.min(Math.max(mixed, tuning.lowest), tuning.highest) * 1000) / 1000;
   return { source: 'calibrated', threshold, ...figuresAt(threshold) };
+}
+
+// The score below which `share` of `scores` fall, read between the two nearest (linearly).
+function quantile(scores: readonly number[], share: number): number {
+  const sorted = [...scores].sort((a, b) => a - b);
+  const at = share * (sorted.length - 1);
+  const low = sorted[Math.floor(at)] ?? 0;
+  const high = sorted[Math.ceil(at)] ?? low;
+  return low + (high - low) * (at - Math.floor(at));
 }
 
 const UNCALIBRATED: Calibration = {

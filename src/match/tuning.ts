@@ -85,6 +85,10 @@ export interface MatchTuning {
     outOfScopeShare: number;
     /** How far from the threshold a probe's score still counts partly, as a logistic width. */
     smoothing: number;
+    /** The share of the should-decline probes the second estimate of the threshold declines. */
+    declineQuantile: number;
+    /** The first estimate's (most probes right) weight in the threshold; the second has the rest. */
+    objectiveWeight: number;
     /** How many confusable wordings the calibration keeps for reports. */
     maxConfusable: number;
     /** Fewer probes of either kind than this and the fallback threshold stands. */
@@ -142,6 +146,8 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     declinePerSection: 3,
     outOfScopeShare: 0.2,
     smoothing: 0.03,
+    declineQuantile: 0.375,
+    objectiveWeight: 0.5,
     maxConfusable: 50,
     minProbes: 8,
     lowest: 0.2,

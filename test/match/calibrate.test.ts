@@ -20,17 +20,27 @@ const decline = (score: number): ProbeOutcome => ({
 });
 
 describe('chooseThreshold', () => {
-  test('puts the threshold in the gap between the two kinds', () => {
+  test('with the two kinds apart, keeps every right answer and declines the lower probes', () => {
     const outcomes = [
       ...[0.6, 0.65, 0.7, 0.72, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99].map((s) => answer(s)),
       ...[0.2, 0.25, 0.3, 0.32, 0.35, 0.38, 0.4, 0.42, 0.44, 0.5].map(decline),
     ];
     const calibration = chooseThreshold(outcomes);
     expect(calibration.source).toBe('calibrated');
+    // Halfway between the gap (0.5..0.6) and the score below which 37.5% of the declines fall.
+    expect(calibration.threshold).toBeGreaterThan(0.4);
+    expect(calibration.threshold).toBeLessThan(0.5);
+    expect(calibration.answeredRight).toBe(10);
+    expect(calibration.rejectedRight).toBe(8);
+  });
+
+  test('should-decline probes that score like right answers (near-duplicate sections) raise it', () => {
+    // Most probes right alone puts it at 0.45, below every twin but one.
+    const answers = [0.55, 0.6, 0.62, 0.65, 0.7, 0.72, 0.75, 0.8, 0.85, 0.9].map((s) => answer(s));
+    const twins = [0.5, 0.55, 0.6, 0.62, 0.65, 0.68, 0.7, 0.75, 0.8, 0.9].map(decline);
+    const calibration = chooseThreshold([...answers, ...twins]);
     expect(calibration.threshold).toBeGreaterThan(0.5);
     expect(calibration.threshold).toBeLessThan(0.6);
-    expect(calibration.answeredRight).toBe(10);
-    expect(calibration.rejectedRight).toBe(10);
   });
 
   test('follows the knowledge: lower scores everywhere give a lower threshold', () => {
