@@ -103,7 +103,8 @@ export function* probeSteps(
   for (let round = 0; round < rounds; round++) {
     // Held out by blocks of `stride` sections, so that the sections asked fall in and out.
     const heldOut = (i: number) => (Math.floor(i / stride) + round) % folds === 0;
-    const probes: { question: string; expected: string | undefined }[] = [];
+    // Per section asked, its probes (a held-out section has several).
+    const probes: { question: string; expected: string | undefined }[][] = [];
     const kept: Section[] = [];
     for (const [i, section] of sections.entries()) {
       if (i % SECTIONS_PER_STEP === 0) yield;
@@ -119,10 +120,14 @@ export function* probeSteps(
         // is the one asked to decline, so that both kinds are equally hard to match.
         if (asked && own.length === 1) {
           const partial = partialWording(own[0]?.text ?? '', nth);
-          if (partial) probes.push({ question: partial, expected: undefined });
+          if (partial) probes.push([{ question: partial, expected: undefined }]);
         } else if (asked) {
-          for (const wording of byLang.flat().slice(0, tuning.declinePerSection))
-            probes.push({ question: wording.text, expected: undefined });
+          probes.push(
+            byLang
+              .flat()
+              .slice(0, tuning.declinePerSection)
+              .map((wording) => ({ question: wording.text, expected: undefined })),
+          );
         }
         continue;
       }
@@ -138,7 +143,7 @@ export function* probeSteps(
         const partial = partialWording(single.text, nth);
         const stays = partialWording(single.text, nth + 1);
         if (partial && stays) {
-          probes.push({ question: partial, expected: section.id });
+          probes.push([{ question: partial, expected: section.id }]);
           kept.push(replacing(section, single.normalized, stays));
         } else {
           kept.push(section);
@@ -146,13 +151,17 @@ export function* probeSteps(
         continue;
       }
       const taken = own[nth % own.length] as Wording;
-      probes.push({ question: taken.text, expected: section.id });
+      probes.push([{ question: taken.text, expected: section.id }]);
       kept.push(without(section, taken.normalized));
     }
     if (probes.length === 0) continue;
     const probeIndex = yield* build({ ...knowledge, sections: kept });
     const calibrating = { ...probeIndex, calibration: UNCALIBRATED };
-    for (const probe of probes) {
+    // Asked section by section in an order that spreads any first stretch over the whole
+    // knowledge and both kinds, so that stopping early leaves a fair sample; a section's own
+    // probes stay together (they share words, which the matcher's caches reuse).
+    const ordered = spreadOrder(probes.length).flatMap((at) => probes[at] ?? []);
+    for (const probe of ordered) {
       yield;
       const result = matchQuestion(calibrating, probe.question, { threshold: 0 });
       outcomes.push({
@@ -160,6 +169,15 @@ export function* probeSteps(
         best: result.best?.section.id,
         score: result.best?.score ?? 0,
       });
+      // On a large knowledge base each probe searches a large index: enough of them once the
+      // threshold they give would hardly move with others.
+      if (
+        sections.length >= tuning.earlyStopSections &&
+        outcomes.length >= tuning.minProbesToStop &&
+        outcomes.length % tuning.stopCheckEvery === 0 &&
+        (yield* thresholdSpread(outcomes)) <= tuning.stopSpread
+      )
+        return outcomes;
     }
     if (outcomes.length >= tuning.maxProbes) break;
   }
@@ -198,7 +216,8 @@ export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration 
     rejectedRight: negatives.filter((o) => o.score < threshold).length,
     confusable,
   });
-  if (positives.length < tuning.minProbes || negatives.length < tuning.minProbes) {
+  const threshold = thresholdOf(positives, negatives);
+  if (threshold === undefined) {
     return {
       source: 'fallback',
       threshold: answer.threshold,
@@ -206,6 +225,15 @@ export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration 
       ...figuresAt(answer.threshold),
     };
   }
+  return { source: 'calibrated', threshold, ...figuresAt(threshold) };
+}
+
+// The threshold of {@link chooseThreshold}; undefined with too few probes of either kind.
+function thresholdOf(
+  positives: readonly ProbeOutcome[],
+  negatives: readonly ProbeOutcome[],
+): number | undefined {
+  if (positives.length < tuning.minProbes || negatives.length < tuning.minProbes) return undefined;
   const share = tuning.outOfScopeShare;
   // Each probe counts by how far its score lies from the threshold (a logistic of width
   // `smoothing`) rather than by which side it falls on: the best threshold then sits where
@@ -229,9 +257,43 @@ export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration 
   const mixed =
     tuning.objectiveWeight * raw +
     (1 - tuning.objectiveWeight) * quantile(declineScores, tuning.declineQuantile);
-  const threshold =
-    Math.round(Math.min(Math.max(mixed, tuning.lowest), tuning.highest) * 1000) / 1000;
-  return { source: 'calibrated', threshold, ...figuresAt(threshold) };
+  return Math.round(Math.min(Math.max(mixed, tuning.lowest), tuning.highest) * 1000) / 1000;
+}
+
+/**
+ * How far the threshold of `outcomes` would move with other probes of the same kinds: the
+ * grouped jackknife's standard error (the threshold again without each of `spreadGroups`
+ * stretches of them in turn; they were asked in an order spread over the knowledge). Infinite
+ * while either kind is too thin to calibrate on.
+ */
+export function* thresholdSpread(outcomes: readonly ProbeOutcome[]): Generator<void, number> {
+  const groups = tuning.spreadGroups;
+  const estimates: number[] = [];
+  for (let g = 0; g < groups; g++) {
+    yield;
+    const rest = outcomes.filter((_, i) => Math.floor((i * groups) / outcomes.length) !== g);
+    const t = thresholdOf(
+      rest.filter((o) => o.expected !== undefined),
+      rest.filter((o) => o.expected === undefined),
+    );
+    if (t === undefined) return Infinity;
+    estimates.push(t);
+  }
+  const mean = estimates.reduce((sum, t) => sum + t, 0) / groups;
+  const squares = estimates.reduce((sum, t) => sum + (t - mean) ** 2, 0);
+  return Math.sqrt(((groups - 1) / groups) * squares);
+}
+
+// 0..n-1 by a step near n/φ that shares no factor with n: every stretch of the order is spread
+// evenly over the list.
+function spreadOrder(n: number): number[] {
+  let step = Math.max(1, Math.round(n * 0.618));
+  while (gcd(step, n) !== 1) step++;
+  return Array.from({ length: n }, (_, k) => (k * step) % n);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 // The score below which `share` of `scores` fall, read between the two nearest (linearly).

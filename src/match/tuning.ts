@@ -89,6 +89,15 @@ export interface MatchTuning {
     declineQuantile: number;
     /** The first estimate's (most probes right) weight in the threshold; the second has the rest. */
     objectiveWeight: number;
+    /** From this many sections on, probes stop once the threshold hardly moves with more. */
+    earlyStopSections: number;
+    /** Probes asked before the first look at the spread, and between two looks. */
+    minProbesToStop: number;
+    stopCheckEvery: number;
+    /** The threshold's standard error (grouped jackknife) at which probes stop. */
+    stopSpread: number;
+    /** Interleaved groups of probes the jackknife leaves out in turn. */
+    spreadGroups: number;
     /** How many confusable wordings the calibration keeps for reports. */
     maxConfusable: number;
     /** Fewer probes of either kind than this and the fallback threshold stands. */
@@ -148,6 +157,11 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     smoothing: 0.03,
     declineQuantile: 0.375,
     objectiveWeight: 0.5,
+    earlyStopSections: 2000,
+    minProbesToStop: 150,
+    stopCheckEvery: 25,
+    stopSpread: 0.01,
+    spreadGroups: 10,
     maxConfusable: 50,
     minProbes: 8,
     lowest: 0.2,

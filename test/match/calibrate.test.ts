@@ -1,10 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
-import { chooseThreshold, partialWording, type ProbeOutcome } from '../../src/match/calibrate.js';
+import {
+  chooseThreshold,
+  partialWording,
+  probeSteps,
+  thresholdSpread,
+  type ProbeOutcome,
+} from '../../src/match/calibrate.js';
 import { matchQuestion } from '../../src/match/match-question.js';
-import { buildSearchIndex } from '../../src/match/search-index.js';
+import { buildSearchIndex, indexSteps } from '../../src/match/search-index.js';
 import { matchTuning } from '../../src/match/tuning.js';
-import { fixtureKnowledgeDir } from '../knowledge/section-files.js';
+import { runToEnd } from '../../src/time-slices.js';
+import { syntheticKnowledge } from '../../bench/synthetic.js';
+import { fixtureKnowledgeDir, shippedKnowledgeDir } from '../knowledge/section-files.js';
 
 const answer = (score: number, right = true): ProbeOutcome => ({
   question: `q${score}`,
@@ -97,5 +105,45 @@ describe('the calibrated index', () => {
     const { score } = matchQuestion(index, question);
     expect(matchQuestion(index, question, { threshold: score + 0.01 }).section).toBeUndefined();
     expect(matchQuestion(index, question, { threshold: score }).section?.id).toBe('green-tea');
+  });
+});
+
+describe('thresholdSpread', () => {
+  const spreadOf = (outcomes: ProbeOutcome[]) => runToEnd(thresholdSpread(outcomes));
+  // Scores spread evenly without a period: 0.6..0.9 to answer, 0.25..0.55 to decline.
+  const spread = (i: number) => (i * 0.618034) % 1;
+  const kinds = (copies: number) =>
+    Array.from({ length: copies }, (_, i) => [
+      answer(0.6 + 0.3 * spread(i)),
+      decline(0.25 + 0.3 * spread(i + 0.5)),
+    ]).flat();
+
+  test('narrows as probes of the same two kinds add up', () => {
+    const few = spreadOf(kinds(12));
+    const many = spreadOf(kinds(120));
+    expect(many).toBeLessThan(few);
+    expect(many).toBeLessThanOrEqual(matchTuning.calibration.stopSpread);
+  });
+
+  test('is infinite while a kind is too thin to calibrate on', () => {
+    expect(spreadOf([...kinds(3), answer(0.9), answer(0.8)])).toBe(Infinity);
+  });
+});
+
+describe('probes on a large knowledge base', () => {
+  test('stop once the threshold hardly moves, before every section asked has been', async () => {
+    const { knowledge } = syntheticKnowledge(
+      await loadKnowledge(shippedKnowledgeDir),
+      matchTuning.calibration.earlyStopSections,
+    );
+    const outcomes = runToEnd(probeSteps(knowledge, (k) => indexSteps(k)));
+    // Every section asked would give 200 to answer and 50 held out, three wordings each.
+    expect(outcomes.length).toBeGreaterThanOrEqual(matchTuning.calibration.minProbesToStop);
+    expect(outcomes.length).toBeLessThan(350);
+    expect(runToEnd(thresholdSpread(outcomes))).toBeLessThanOrEqual(
+      matchTuning.calibration.stopSpread,
+    );
+    // Both kinds are in the sample, as in the whole.
+    expect(outcomes.filter((o) => o.expected === undefined).length).toBeGreaterThan(40);
   });
 });
