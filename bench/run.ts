@@ -16,6 +16,7 @@ import { createBot } from '../src/bot/create-bot.js';
 import { createWebhookServer, deliverDirectly } from '../src/bot/webhook-server.js';
 import type { InboxUpdate } from '../src/delivery/delivery-store.js';
 import { SqliteDeliveryStore } from '../src/delivery/sqlite-delivery-store.js';
+import { SqliteFeedbackStore } from '../src/feedback/sqlite-feedback-store.js';
 import { UpdateDispatcher } from '../src/delivery/update-dispatcher.js';
 import { parseConfig } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
@@ -452,12 +453,21 @@ async function endToEnd(): Promise<void> {
     const logger = createLogger('silent');
     const settings = botSettings(config);
     const options = peerOptions(peer);
-    // As the running bot does: updates through the durable inbox, questions matched on a
-    // thread of their own; or, for comparison, on the event loop.
-    if (!withThread)
-      return throughInbox(createBot(peer.token, { store, logger, settings }, options));
-    await matcher.prepare(store.current);
-    return throughInbox(createBot(peer.token, { store, logger, settings, matcher }, options));
+    // As the running bot does: updates through the durable inbox, every question recorded for
+    // /stats, questions matched on a thread of their own; or, for comparison, on the event loop.
+    const feedbackDir = await mkdtemp(path.join(tmpdir(), 'esim-bench-feedback-'));
+    const feedback = SqliteFeedbackStore.open(feedbackDir);
+    if (withThread) await matcher.prepare(store.current);
+    const deps = { store, logger, settings, feedback, ...(withThread ? { matcher } : {}) };
+    const receiver = await throughInbox(createBot(peer.token, deps, options));
+    return {
+      ...receiver,
+      close: async () => {
+        await receiver.close?.();
+        await feedback.close();
+        await rm(feedbackDir, { recursive: true, force: true });
+      },
+    };
   };
   const threaded = await startSubject('FAQ bot, matcher thread', questions, faqBot(true));
   const inProcess = await startSubject('FAQ bot, in process', questions, faqBot(false));
