@@ -30,14 +30,19 @@ import {
 } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
 import type { SearchIndex } from './match/search-index.js';
-import { restoredIndex, storedIndex, type StoredIndex } from './match/stored-index.js';
+import {
+  isStoredIndex,
+  restoredIndex,
+  storedIndex,
+  type StoredIndex,
+} from './match/stored-index.js';
 import type { Logger } from './logger.js';
 
 /** The file name inside DATA_DIR. */
 export const PREPARED_FILE = 'prepared-knowledge';
 
 /** Raised whenever the layout of the file changes, so that no run reads another's layout. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** A larger file is not this cache's (50,000 sections take a few hundred megabytes). */
 const MAX_FILE_BYTES = 1 << 30;
 /** The header line, before the payload: a few hundred bytes. */
@@ -181,8 +186,7 @@ function parseHeader(line: string): z.infer<typeof headerSchema> | undefined {
 function unpack(payload: Buffer): { knowledge: Knowledge; index: SearchIndex } | undefined {
   try {
     const { knowledge, index } = deserialize(payload) as Payload;
-    const sections = knowledge.sections.length;
-    if (index.entries.length !== sections || !(index.knownWords instanceof Set)) return undefined;
+    if (!isStoredIndex(index, knowledge.sections.length)) return undefined;
     return { knowledge, index: restoredIndex(index, knowledge) };
   } catch {
     return undefined;

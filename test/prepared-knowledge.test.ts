@@ -86,6 +86,11 @@ describe('PreparedKnowledge', () => {
     const { knowledge, index } = second.store.current;
     expect(knowledge).toEqual(shipped);
     expect(index.calibration).toEqual(fresh.calibration);
+    const { concepts, typos, ...data } = index;
+    const { concepts: freshConcepts, typos: freshTypos, ...freshData } = fresh;
+    expect(data).toEqual(freshData);
+    expect(typos.knownWords).toEqual(freshTypos.knownWords);
+    expect(concepts.extract('esim 卡')).toEqual(freshConcepts.extract('esim 卡'));
     expect(questions.length).toBeGreaterThan(100);
     expect(answers(index)).toEqual(answers(fresh));
   });
