@@ -8,11 +8,10 @@
  * missing, unreadable, oversized or malformed file is ignored (and replaced at the next save),
  * a failed save is logged, and neither ever fails a build.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { codeRevision } from './code-revision.js';
 import { writeAtomically } from './knowledge-store.js';
 import { errorText } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
@@ -158,18 +157,7 @@ async function readEntries(file: string, logger: Logger | undefined): Promise<En
   return [];
 }
 
-/**
- * A digest of the matcher's code as this process runs it: the files of its folder beside this
- * module (compiled or source), or, when it is bundled into one file, that file.
- */
-async function matcherRevision(): Promise<string> {
-  const hash = createHash('sha256');
-  const folder = fileURLToPath(new URL('./match/', import.meta.url));
-  try {
-    const names = (await readdir(folder)).filter((name) => /\.(?:[cm]?js|ts)$/u.test(name)).sort();
-    for (const name of names) hash.update(name).update(await readFile(path.join(folder, name)));
-  } catch {
-    hash.update(await readFile(fileURLToPath(import.meta.url)));
-  }
-  return hash.digest('hex');
+// The matcher's code: a calibration found by another build of it is never reused.
+function matcherRevision(): Promise<string> {
+  return codeRevision([new URL('./match/', import.meta.url)], new URL(import.meta.url));
 }

@@ -105,6 +105,18 @@ export class KnowledgeStore {
     return new KnowledgeStore(dir, { knowledge, index, version: 1, loadedAt: new Date() }, build);
   }
 
+  /**
+   * A store whose first version the caller has loaded and indexed itself, from the folder's
+   * files as they are now (a start-up that found its prepared copy, say).
+   */
+  static withFirstVersion(
+    dir: string,
+    first: { knowledge: Knowledge; index: SearchIndex },
+    build: IndexBuilder = (k) => buildSearchIndexAsync(k),
+  ): KnowledgeStore {
+    return new KnowledgeStore(dir, { ...first, version: 1, loadedAt: new Date() }, build);
+  }
+
   /** The snapshot to answer from. Read it once per question, so one answer sees one version. */
   get current(): KnowledgeSnapshot {
     return this.snapshot;
@@ -255,7 +267,7 @@ export class KnowledgeStore {
 }
 
 // Same folder, so the rename is atomic: a reader sees the old text or the new, never half.
-export async function writeAtomically(target: string, text: string): Promise<void> {
+export async function writeAtomically(target: string, text: string | Uint8Array): Promise<void> {
   const temporary = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,

@@ -14,12 +14,12 @@ import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { warmUpTraditional } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { KnowledgeStore } from './knowledge-store.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
 import { countingRedeliveries } from './metrics/counting-delivery-store.js';
 import { MetricsServerError, startMetricsServer } from './metrics/metrics-server.js';
 import { DatabaseError } from './postgres/database-error.js';
+import { PreparedKnowledge } from './prepared-knowledge.js';
 import { reloadKnowledge } from './reload-knowledge.js';
 import { SqliteFileError, type FileCheck } from './sqlite-file.js';
 
@@ -51,11 +51,15 @@ async function main(): Promise<void> {
     await replicas.restoreKnowledgeFiles(database.pool, config.KNOWLEDGE_DIR, logger);
   // A knowledge version calibrated before (by this build of the matcher) is not calibrated
   // again: a restart answers as soon as the index is built.
-  const calibrations = await CalibrationCache.open(config.DATA_DIR, logger);
-  const store = await KnowledgeStore.open(config.KNOWLEDGE_DIR, calibrations.build);
+  // Files loaded and indexed by the last start, and unchanged since, are not loaded again.
+  const [calibrations, prepared] = await Promise.all([
+    CalibrationCache.open(config.DATA_DIR, logger),
+    PreparedKnowledge.open(config.DATA_DIR, logger),
+  ]);
+  const { store, from } = await prepared.openStore(config.KNOWLEDGE_DIR, calibrations.build);
   const { knowledge } = store.current;
   logger.info(
-    { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR },
+    { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR, from },
     'knowledge loaded',
   );
   const shared =

@@ -1,4 +1,5 @@
-import { isMap, isSeq, parseDocument, type YAMLSeq } from 'yaml';
+import type { YAMLSeq } from 'yaml';
+import { yaml } from './yaml-library.js';
 import type { Section } from './types.js';
 
 /** The outcome of adding a wording to a section file's text. */
@@ -26,15 +27,15 @@ export function addWording(source: string, lang: string, wording: string): AddWo
   const text = source.slice(bom.length);
   const match = /^---\r?\n([\s\S]*?\r?\n)?---[ \t]*(\r?\n|$)/.exec(text);
   if (!match) return { ok: false, reason: 'unreadable', lang };
-  const doc = parseDocument(match[1] ?? '');
-  if (doc.errors.length > 0 || !isMap(doc.contents))
+  const doc = yaml().parseDocument(match[1] ?? '');
+  if (doc.errors.length > 0 || !yaml().isMap(doc.contents))
     return { ok: false, reason: 'unreadable', lang };
   const questions = doc.get('questions', true);
-  if (!isMap(questions)) return { ok: false, reason: 'unreadable', lang };
+  if (!yaml().isMap(questions)) return { ok: false, reason: 'unreadable', lang };
   const existing = questions.get(lang, true);
   const line = wording.replace(/\s+/g, ' ').trim();
   let count: number;
-  if (isSeq(existing)) {
+  if (yaml().isSeq(existing)) {
     const items = (existing as YAMLSeq<unknown>).toJSON() as unknown[];
     if (items.some((q) => typeof q === 'string' && q.trim().toLowerCase() === line.toLowerCase()))
       return { ok: false, reason: 'present', lang };

@@ -1,6 +1,6 @@
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { yaml } from './yaml-library.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { KnowledgeError, reasons, type KnowledgeProblem } from './errors.js';
 import {
@@ -254,8 +254,8 @@ export function parseKnowledgeConfig(
 ):
   | { ok: true; languages: KnowledgeLanguages }
   | { ok: false; problems: KnowledgeProblem[]; listed: string[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -330,8 +330,8 @@ export function decodeKnowledgeFile(
 export function parseSynonyms(
   text: string,
 ): { ok: true; groups: string[][] } | { ok: false; problems: KnowledgeProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length > 0) {
     return {
       ok: false,

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { yaml } from './yaml-library.js';
 import { plainValue } from './yaml-value.js';
 import type { z } from 'zod';
 import { reasons, type KnowledgeProblem } from './errors.js';
@@ -194,8 +194,12 @@ function parseFrontMatter(
 ):
   | { ok: true; value: FrontMatter; lineOfKey: (path: (string | number)[]) => number | undefined }
   | { ok: false; problems: KnowledgeProblem[]; id: string | undefined } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(yamlText, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
   if (doc.errors.length > 0) {
     return {
@@ -224,12 +228,12 @@ function parseFrontMatter(
       const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
       const last = keyPath[keyPath.length - 1];
       let offset: number | undefined;
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-        if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
-      } else if (isSeq(parent) && typeof last === 'number') {
+      if (yaml().isMap(parent)) {
+        const pair = parent.items.find((p) => yaml().isScalar(p.key) && p.key.value === last);
+        if (pair && yaml().isScalar(pair.key)) offset = pair.key.range?.[0];
+      } else if (yaml().isSeq(parent) && typeof last === 'number') {
         const item = parent.items[last];
-        if (isNode(item)) offset = item.range?.[0];
+        if (yaml().isNode(item)) offset = item.range?.[0];
       }
       offset ??= findKeyOffset(yamlText, keyPath);
       return offset === undefined ? undefined : lineOf(offset);

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yaml } from './yaml-library.js';
 import type { ImportedEntry } from './import-faq.js';
 
 /**
@@ -23,7 +23,7 @@ export function renderSectionFile(entry: ImportedEntry): string {
     const text = entry.texts.get(lang);
     return `## ${lang}: ${text?.title ?? ''}\n\n${text?.body ?? ''}\n`;
   });
-  return `---\n${stringify(front, { lineWidth: 0 })}---\n\n${blocks.join('\n')}`;
+  return `---\n${yaml().stringify(front, { lineWidth: 0 })}---\n\n${blocks.join('\n')}`;
 }
 
 /**
@@ -39,7 +39,9 @@ export function sectionFileName(entry: ImportedEntry, index: number, total: numb
 export function renderKnowledgeConfig(languages: readonly string[], fallback: string): string {
   return [
     '# The languages the sections are written in; each section may have any of them.',
-    stringify({ languages: [...languages], default: fallback }, { lineWidth: 0 }).trimEnd(),
+    yaml()
+      .stringify({ languages: [...languages], default: fallback }, { lineWidth: 0 })
+      .trimEnd(),
     '',
   ].join('\n');
 }

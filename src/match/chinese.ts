@@ -1,8 +1,13 @@
-import * as CnToTraditional from 'opencc-js/cn2t';
-import * as TraditionalToCn from 'opencc-js/t2cn';
+import type * as CnToTraditionalModule from 'opencc-js/cn2t';
+import type * as TraditionalToCnModule from 'opencc-js/t2cn';
+import { loadOnUse } from '../load-on-use.js';
 import { SIMPLIFIED_ONLY, TRADITIONAL_ONLY } from './script-tables.generated.js';
 
 type Convert = (text: string) => string;
+
+// The converters' code is loaded with their first use too, not at start-up.
+const cnToTraditional = loadOnUse<typeof CnToTraditionalModule>('opencc-js/cn2t');
+const traditionalToCn = loadOnUse<typeof TraditionalToCnModule>('opencc-js/t2cn');
 
 const ASCII = /^\p{ASCII}*$/u;
 
@@ -15,9 +20,9 @@ function lazy(build: () => Convert): Convert {
 
 // Phrase-aware conversion (遠端 → 远程, 行動數據 → 移动数据) so Taiwan and Hong Kong wording
 // meets the Simplified vocabulary the knowledge is written in.
-const taiwanToSimplified = lazy(() => TraditionalToCn.Converter({ from: 'twp', to: 'cn' }));
-const hongKongToSimplified = lazy(() => TraditionalToCn.Converter({ from: 'hk', to: 'cn' }));
-const simplifiedToTaiwan = lazy(() => CnToTraditional.Converter({ from: 'cn', to: 'twp' }));
+const taiwanToSimplified = lazy(() => traditionalToCn().Converter({ from: 'twp', to: 'cn' }));
+const hongKongToSimplified = lazy(() => traditionalToCn().Converter({ from: 'hk', to: 'cn' }));
+const simplifiedToTaiwan = lazy(() => cnToTraditional().Converter({ from: 'cn', to: 'twp' }));
 
 interface ScriptTables {
   /** Characters only Traditional (Taiwan or Hong Kong) writing uses. */
@@ -50,9 +55,9 @@ export function deriveScriptTables(): { traditional: string; simplified: string 
   let all = '';
   for (let cp = 0x3400; cp <= 0x9fff; cp++) all += String.fromCodePoint(cp);
   const chars = [...all];
-  const fromTw = [...TraditionalToCn.Converter({ from: 'tw', to: 'cn' })(all)];
-  const fromHk = [...TraditionalToCn.Converter({ from: 'hk', to: 'cn' })(all)];
-  const toTraditional = [...CnToTraditional.Converter({ from: 'cn', to: 't' })(all)];
+  const fromTw = [...traditionalToCn().Converter({ from: 'tw', to: 'cn' })(all)];
+  const fromHk = [...traditionalToCn().Converter({ from: 'hk', to: 'cn' })(all)];
+  const toTraditional = [...cnToTraditional().Converter({ from: 'cn', to: 't' })(all)];
   let traditional = '';
   let simplified = '';
   chars.forEach((char, i) => {

@@ -3,14 +3,17 @@
  * 码蚁 for 蚂蚁. A Chinese word of the question that the knowledge never uses is replaced by
  * the knowledge word that sounds the same (tones aside), when exactly one does.
  */
-import { pinyin } from 'pinyin-pro';
+import type * as PinyinPro from 'pinyin-pro';
+import { loadOnUse } from '../load-on-use.js';
 
 const HAN_WORD = /^\p{Script=Han}{2,}$/u;
 
 /** The knowledge's Chinese words by their toneless pinyin; words that share one are left out. */
 export type HomophoneTable = ReadonlyMap<string, string>;
 
-const sound = (word: string) => pinyin(word, { toneType: 'none', separator: '' });
+// Loaded by the first word it is asked about: a start from the prepared knowledge has none.
+const pinyinPro = loadOnUse<typeof PinyinPro>('pinyin-pro');
+const sound = (word: string) => pinyinPro().pinyin(word, { toneType: 'none', separator: '' });
 
 /**
  * Builds the table from the index's Chinese words of two characters or more, and from the

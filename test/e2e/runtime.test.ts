@@ -145,6 +145,38 @@ describe.concurrent('npm start under a supervisor', TIMEOUT, () => {
   );
 });
 
+describe('a restart of the compiled build', TIMEOUT, () => {
+  test('answers from the knowledge the first start prepared, and the same', async (ctx) => {
+    const { fake, start } = await environment(ctx);
+    const answerTo = async (question: string) => {
+      const before = fake.sent(USER_ID).length;
+      fake.privateText(USER_ID, question);
+      await waitUntil(() => fake.sent(USER_ID).length > before, 'an answer', LIVENESS_MS);
+      return fake.sent(USER_ID).at(-1)?.payload.text;
+    };
+    const questions = [
+      'what is an esim',
+      '手机自动段网怎么办',
+      'how do I turn off the network cut-off',
+    ];
+    const sources: unknown[] = [];
+    const answers: unknown[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const bot = start('node', ['dist/main.js']);
+      await waitForLog(bot, 'polling for updates');
+      sources.push(bot.logs().find((l) => l.msg === 'knowledge loaded')?.from);
+      const replies: unknown[] = [];
+      for (const question of questions) replies.push(await answerTo(question));
+      answers.push(replies);
+      bot.child.kill('SIGTERM');
+      expect(await bot.exited).toBe(0);
+    }
+    expect(sources).toEqual(['files', 'prepared copy']);
+    expect(answers[0]?.every((text) => typeof text === 'string' && text.length > 0)).toBe(true);
+    expect(answers[1]).toEqual(answers[0]);
+  });
+});
+
 // The JSON-array form of a Dockerfile instruction, e.g. CMD ["node", "dist/main.js"].
 function instruction(dockerfile: string, name: string): string[] {
   const line = dockerfile.split('\n').find((l) => l.startsWith(`${name} `) && l.includes('['));
