@@ -176,7 +176,11 @@ interface SectionAnalysis {
   tokenized: string[][];
   /** Per line, its Chinese character pairs (titles and questions only). */
   pairs: Float64Array[];
+  /** The English words of all its lines, unstemmed, each once, for the typo vocabulary. */
+  words: string[];
 }
+
+const LATIN_WORD = /[a-z][a-z']*/gu;
 
 // Every line of the section is tokenised in one batch: one segmenter call per section.
 function analyseSection(section: Section, concepts: ConceptFinder): SectionAnalysis {
@@ -200,7 +204,11 @@ function analyseSection(section: Section, concepts: ConceptFinder): SectionAnaly
   const pairs = lines.map(({ text, kind }) =>
     kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
   );
-  return { lines, tokenized, pairs };
+  const words = new Set<string>();
+  for (const line of lines) for (const word of line.text.match(LATIN_WORD) ?? []) words.add(word);
+  // Nothing reads a body's text again once it is tokenised: the kept analysis drops it.
+  for (const line of lines) if (line.kind === 'body') line.text = '';
+  return { lines, tokenized, pairs, words: [...words] };
 }
 
 /**
@@ -231,15 +239,15 @@ export function* indexSteps(
   const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
   const keywords: KeywordEntry[][] = [];
   const knownWords = new Set<string>();
-  const addWords = (text: string) => {
-    for (const [word] of text.matchAll(/[a-z][a-z']*/gu)) knownWords.add(word);
+  const addWords = (words: readonly string[]) => {
+    for (const word of words) knownWords.add(word);
   };
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
     const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts);
     const { lines, tokenized, pairs } = analysis;
-    for (const line of lines) addWords(line.text);
+    addWords(analysis.words);
     // Per token: how many questions use it; title and keyword words count as `titleUses`.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
@@ -300,7 +308,8 @@ export function* indexSteps(
   }
   yield;
   yield;
-  for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
+  for (const group of knowledge.synonyms)
+    for (const term of group) addWords(normalizeText(term).match(LATIN_WORD) ?? []);
 
   // Per token, its postings as typed arrays: for a large knowledge base, in steps too.
   const strongPostings: Int32Array[] = [];
