@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { runInSlices, runToEnd } from '../time-slices.js';
 import { calibrationSteps, type Calibration } from './calibrate.js';
@@ -110,11 +111,13 @@ function* calibratedIndexSteps(
   knowledge: Knowledge,
   known: Calibration | undefined,
 ): Generator<void, SearchIndex> {
-  // The calibration indexes the same sections again, most of them unchanged: their
-  // normalised and tokenised lines are kept for it, then dropped with this build.
-  const analyses: SectionAnalyses = new Map();
-  const index = yield* indexSteps(knowledge, known ? undefined : analyses);
+  // The calibration indexes the same sections again, most of them unchanged, and so does the
+  // next build (a reload reads every file again): their normalised and tokenised lines are
+  // kept for both.
+  const analyses = new SectionAnalyses(knowledge.synonyms);
+  const index = yield* indexSteps(knowledge, analyses);
   const calibration = known ?? (yield* calibrationSteps(knowledge, (k) => indexSteps(k, analyses)));
+  analyses.keepForNextBuild();
   return { ...index, calibration };
 }
 
@@ -123,15 +126,61 @@ interface SectionLine {
   kind: 'title' | 'question' | 'keyword' | 'body';
 }
 
-/** A section's lines, normalised, and their tokens, as one build read them. */
-export type SectionAnalyses = Map<Section, SectionAnalysis>;
+/**
+ * The sections' lines, normalised, and their tokens, as one build read them: by section for the
+ * calibration's indexes within the build, and by content for the next build. Analysing a
+ * section (normalising, segmenting its Chinese) is most of the cost of indexing it, and an
+ * analysis depends on nothing but the section's texts and the synonyms.
+ */
+export class SectionAnalyses {
+  private readonly bySection = new Map<Section, SectionAnalysis>();
+  private readonly byContent = new Map<string, SectionAnalysis>();
+  private readonly synonyms: string;
+  private readonly previous: ReadonlyMap<string, SectionAnalysis>;
+
+  constructor(synonyms: Knowledge['synonyms']) {
+    this.synonyms = JSON.stringify(synonyms);
+    this.previous = kept?.synonyms === this.synonyms ? kept.byContent : new Map();
+  }
+
+  /** The section's analysis, from this build or the last one, or made now. */
+  get(section: Section, concepts: ConceptFinder): SectionAnalysis {
+    const known = this.bySection.get(section);
+    if (known) return known;
+    const key = contentKey(section);
+    const analysis =
+      this.byContent.get(key) ?? this.previous.get(key) ?? analyseSection(section, concepts);
+    this.bySection.set(section, analysis);
+    this.byContent.set(key, analysis);
+    return analysis;
+  }
+
+  /**
+   * Hands this build's analyses to the next build, in place of the last one's: one generation
+   * is kept, so the memory held is that of one knowledge base's lines, not of every version.
+   */
+  keepForNextBuild(): void {
+    kept = { synonyms: this.synonyms, byContent: this.byContent };
+  }
+}
+
+let kept: { synonyms: string; byContent: ReadonlyMap<string, SectionAnalysis> } | undefined;
+
+// Everything `analyseSection` reads of a section, as one digest.
+function contentKey(section: Section): string {
+  return hash('sha1', JSON.stringify([section.langs, section.text]), 'base64');
+}
 
 interface SectionAnalysis {
   lines: SectionLine[];
   tokenized: string[][];
   /** Per line, its Chinese character pairs (titles and questions only). */
   pairs: Float64Array[];
+  /** The English words of all its lines, unstemmed, each once, for the typo vocabulary. */
+  words: string[];
 }
+
+const LATIN_WORD = /[a-z][a-z']*/gu;
 
 // Every line of the section is tokenised in one batch: one segmenter call per section.
 function analyseSection(section: Section, concepts: ConceptFinder): SectionAnalysis {
@@ -147,14 +196,19 @@ function analyseSection(section: Section, concepts: ConceptFinder): SectionAnaly
       kind: 'body',
     });
   }
+  // A body counts by the tokens it has, not how often: each is kept once.
   const tokenized = tokenizeMany(
     lines.map((l) => l.text),
     concepts,
-  );
+  ).map((tokens, i) => (lines[i]?.kind === 'body' ? [...new Set(tokens)] : tokens.slice()));
   const pairs = lines.map(({ text, kind }) =>
     kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
   );
-  return { lines, tokenized, pairs };
+  const words = new Set<string>();
+  for (const line of lines) for (const word of line.text.match(LATIN_WORD) ?? []) words.add(word);
+  // Nothing reads a body's text again once it is tokenised: the kept analysis drops it.
+  for (const line of lines) if (line.kind === 'body') line.text = '';
+  return { lines, tokenized, pairs, words: [...words] };
 }
 
 /**
@@ -167,11 +221,15 @@ export function* indexSteps(
 ): Generator<void, UncalibratedIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
   const tokenIds = new Map<string, number>();
+  // Per token id, the string the map holds: the analyses, kept for the next build, point to it
+  // instead of a copy per occurrence.
+  const tokenOf: string[] = [];
   const idOf = (token: string): number => {
     let id = tokenIds.get(token);
     if (id === undefined) {
       id = tokenIds.size;
       tokenIds.set(token, id);
+      tokenOf.push(token);
     }
     return id;
   };
@@ -181,16 +239,15 @@ export function* indexSteps(
   const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
   const keywords: KeywordEntry[][] = [];
   const knownWords = new Set<string>();
-  const addWords = (text: string) => {
-    for (const [word] of text.matchAll(/[a-z][a-z']*/gu)) knownWords.add(word);
+  const addWords = (words: readonly string[]) => {
+    for (const word of words) knownWords.add(word);
   };
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
-    const analysis = reuse?.get(section) ?? analyseSection(section, concepts);
-    reuse?.set(section, analysis);
+    const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts);
     const { lines, tokenized, pairs } = analysis;
-    for (const line of lines) addWords(line.text);
+    addWords(analysis.words);
     // Per token: how many questions use it; title and keyword words count as `titleUses`.
     const uses = new Map<number, number>();
     const inBody = new Set<number>();
@@ -198,15 +255,14 @@ export function* indexSteps(
     const keywordEntries: KeywordEntry[] = [];
     lines.forEach(({ text, kind }, i) => {
       const tokens = tokenized[i] ?? [];
-      if (kind === 'body') {
-        for (const token of tokens) inBody.add(idOf(token));
-        return;
-      }
       const ids: number[] = [];
-      for (const token of tokens) {
-        const id = idOf(token);
-        if (!ids.includes(id)) ids.push(id);
+      for (let k = 0; k < tokens.length; k++) {
+        const id = idOf(tokens[k] as string);
+        tokens[k] = tokenOf[id] as string;
+        if (kind === 'body') inBody.add(id);
+        else if (!ids.includes(id)) ids.push(id);
       }
+      if (kind === 'body') return;
       if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
       for (const id of ids) {
         uses.set(
@@ -252,7 +308,8 @@ export function* indexSteps(
   }
   yield;
   yield;
-  for (const group of knowledge.synonyms) for (const term of group) addWords(normalizeText(term));
+  for (const group of knowledge.synonyms)
+    for (const term of group) addWords(normalizeText(term).match(LATIN_WORD) ?? []);
 
   // Per token, its postings as typed arrays: for a large knowledge base, in steps too.
   const strongPostings: Int32Array[] = [];

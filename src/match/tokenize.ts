@@ -90,6 +90,10 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       }
     }
   }
+  // The code units a term starts with: most positions of a text start none, and a table
+  // says so more cheaply than the trie's map.
+  const starts = new Uint8Array(0x10000);
+  for (const unit of root.next.keys()) starts[unit] = 1;
   return {
     extract(text) {
       const concepts: string[] = [];
@@ -98,6 +102,10 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let copiedTo = 0;
       let i = 0;
       while (i < text.length) {
+        if (starts[text.charCodeAt(i)] === 0) {
+          i++;
+          continue;
+        }
         let node: TrieNode | undefined = root.next.get(text.charCodeAt(i));
         let matchEnd = -1;
         let matchConcept: string | undefined;
@@ -160,21 +168,39 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
     const found = concepts?.extract(stemmed) ?? { concepts: [], rest: stemmed };
     return { concepts: found.concepts, runs: wordRuns(found.rest) };
   });
-  const missing = new Set<string>();
+  // Every Chinese run's words, taken from the cache before it is added to (which may clear it).
+  const words = new Map<string, readonly string[]>();
+  const missing: string[] = [];
   for (const { runs } of split)
-    for (const run of runs) if (IS_HAN.test(run) && !hanRuns.has(run)) missing.add(run);
-  if (missing.size > 0)
-    segmentHanRuns([...missing]).forEach((tokens, run) => hanRuns.set(run, tokens));
+    for (const run of runs) {
+      if (!IS_HAN.test(run) || words.has(run)) continue;
+      const cached = hanRuns.peek(run);
+      if (cached) words.set(run, cached);
+      else {
+        words.set(run, NO_WORDS);
+        missing.push(run);
+      }
+    }
+  if (missing.length > 0)
+    segmentHanRuns(missing).forEach((tokens, run) => {
+      words.set(run, tokens);
+      // A long run is a sentence of a section's body, which no question repeats: caching it
+      // would only push out the runs that questions do repeat.
+      if (run.length <= CACHED_RUN_CHARS) hanRuns.set(run, tokens);
+    });
   return split.map(({ concepts: found, runs }) => {
     const tokens = [...found];
     for (const run of runs) {
-      if (IS_HAN.test(run))
-        tokens.push(...(hanRuns.peek(run) ?? segmentHanRuns([run]).get(run) ?? []));
-      else for (const part of wordParts(run)) if (!STOP_WORDS.has(part)) tokens.push(part);
+      if (IS_HAN.test(run)) {
+        for (const token of words.get(run) ?? NO_WORDS) tokens.push(token);
+      } else for (const part of wordParts(run)) if (!STOP_WORDS.has(part)) tokens.push(part);
     }
     return tokens;
   });
 }
+
+const CACHED_RUN_CHARS = 64;
+const NO_WORDS: readonly string[] = [];
 
 // Where a word breaks into parts.
 const PART_BREAK = /-+/u;
@@ -189,9 +215,27 @@ function wordParts(run: string): string[] {
   return run.split(PART_BREAK).filter((part) => part !== '');
 }
 
+// A segmenter call costs per character more the more lines it is given (twice as much at
+// 4,000 characters of short lines as at 1,000, minutes for a whole knowledge base at once), so
+// runs are segmented in batches of about this many characters; a longer run goes alone.
+const BATCH_CHARS = 1000;
+
 // Newlines never fall inside a word, so runs joined by them segment as they would alone.
 function segmentHanRuns(runs: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  let start = 0;
+  let chars = 0;
+  for (let end = 0; end < runs.length; end++) {
+    chars += (runs[end] as string).length + 1;
+    if (chars < BATCH_CHARS && end < runs.length - 1) continue;
+    segmentBatch(runs.slice(start, end + 1), out);
+    start = end + 1;
+    chars = 0;
+  }
+  return out;
+}
+
+function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void {
   const joined = runs.join('\n');
   let runIndex = 0;
   let tokens: string[] = [];
@@ -220,7 +264,6 @@ function segmentHanRuns(runs: readonly string[]): Map<string, string[]> {
     if (!STOP_WORDS.has(segment)) tokens.push(segment);
   }
   if (runIndex < runs.length) out.set(runs[runIndex] as string, tokens);
-  return out;
 }
 
 /**

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { normalizeText } from '../../src/match/normalize.js';
+import { seededRandom } from '../support/seeded-random.js';
 import {
   CONCEPT_PREFIX,
   createConceptFinder,
   isSingleHan,
   stemLatinWords,
   tokenize,
+  tokenizeMany,
   wordRuns,
 } from '../../src/match/tokenize.js';
 
@@ -127,6 +129,33 @@ describe('tokenize', () => {
     test('finds each occurrence of a term', () => {
       expect(tokens('esim or esim', GROUPS)).toEqual([ESIM, ESIM]);
     });
+  });
+});
+
+describe('tokenizeMany', () => {
+  test('gives each of many long texts the words it has alone', () => {
+    // Sentences longer than the run cache keeps, so that each is segmented again alone; together
+    // they fill several segmenter batches.
+    const words = [
+      '手机',
+      '流量',
+      '套餐',
+      '运营商',
+      '国际漫游',
+      '实体卡',
+      '信号',
+      '携号转网',
+      '验证码',
+    ];
+    const random = seededRandom(7);
+    const texts = Array.from({ length: 120 }, () =>
+      Array.from({ length: 24 }, () => words[Math.floor(random() * words.length)]).join(''),
+    );
+    expect(new Set(texts).size).toBe(texts.length);
+    const batched = tokenizeMany(texts);
+    texts.forEach((text, i) => expect(batched[i]).toEqual(tokenize(text)));
+    expect(texts.join('').length).toBeGreaterThan(5000);
+    expect(batched.every((words) => words.length > 10)).toBe(true);
   });
 });
 
