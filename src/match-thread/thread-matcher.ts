@@ -94,9 +94,9 @@ export class ThreadMatcher implements QuestionMatcher {
 
   /**
    * The knowledge store's index builder while the thread runs: the thread indexes and
-   * calibrates the new knowledge (staged until its snapshot is first asked about) while this
-   * thread indexes it without calibrating and then takes the thread's calibration, which is
-   * the same, being pure. Calibrating builds several indexes more; off this event loop, their
+   * calibrates the new knowledge (staged until its snapshot is first asked about), then this
+   * thread indexes it without calibrating and takes the thread's calibration, which is the
+   * same, being pure. Calibrating builds several indexes more; off this event loop, their
    * garbage no longer holds up the answers with long collections. Should the thread be
    * unavailable or die meanwhile, the whole build runs here, as without a thread.
    */
@@ -117,12 +117,14 @@ export class ThreadMatcher implements QuestionMatcher {
         this.options.logger?.error({ err: error }, 'matcher thread build failed');
         this.settleBuild(transfer, undefined);
       });
-    const index = await runInSlices(indexSteps(knowledge), matchTuning.index.sliceMs);
+    // Indexed here only once the thread has calibrated: meanwhile this heap holds one index
+    // (the one answering), not two, so its full collections stay short.
     const calibration = await calibrated;
     if (!calibration) {
       this.options.logger?.warn('matcher thread unavailable; calibrating in process');
       return buildSearchIndexAsync(knowledge);
     }
+    const index = await runInSlices(indexSteps(knowledge), matchTuning.index.sliceMs);
     this.staged.set(knowledge, { worker, transfer });
     return { ...index, calibration };
   };
