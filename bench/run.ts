@@ -7,8 +7,9 @@ import { fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { deserialize, serialize } from 'node:v8';
 import Fuse from 'fuse.js';
 import { Bot, type Context } from 'grammy';
@@ -22,12 +23,12 @@ import { SqliteFeedbackStore } from '../src/feedback/sqlite-feedback-store.js';
 import { UpdateDispatcher } from '../src/delivery/update-dispatcher.js';
 import { parseConfig } from '../src/config.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
-import { KnowledgeStore } from '../src/knowledge-store.js';
+import { type IndexBuilder, KnowledgeStore } from '../src/knowledge-store.js';
 import type { Knowledge, Section } from '../src/knowledge/types.js';
 import { createLogger } from '../src/logger.js';
 import { sectionText } from '../src/match/localize.js';
 import { matchQuestion } from '../src/match/match-question.js';
-import { buildSearchIndex } from '../src/match/search-index.js';
+import { buildSearchIndex, buildSearchIndexAsync } from '../src/match/search-index.js';
 import { restoredIndex, storedIndex, type StoredIndex } from '../src/match/stored-index.js';
 import { ThreadMatcher } from '../src/match-thread/thread-matcher.js';
 import { PREPARED_FILE } from '../src/prepared-knowledge.js';
@@ -250,8 +251,9 @@ function timeToPrompt(args: string[], dataDir: string): Promise<number> {
 }
 
 // 4. Reload of 10,000 sections from disk while questions keep being answered: once with
-// every question matched in process, once with the matcher thread taking each new version
-// (posting it is part of the pause) and answering beside it.
+// every question matched in process, once as the bot runs, with the matcher thread answering
+// and calibrating each new version (posting it is part of the pause). The longest collection
+// pauses of the event loop's heap, and the machine's load, say what the longest pause was made of.
 async function reload(base: Knowledge): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'esim-bench-'));
   try {
@@ -261,13 +263,16 @@ async function reload(base: Knowledge): Promise<void> {
         writeFile(path.join(dir, `${String(i).padStart(5, '0')}.md`), toMarkdown(s)),
       ),
     );
-    const store = await KnowledgeStore.open(dir);
+    let build: IndexBuilder = (k) => buildSearchIndexAsync(k);
+    const store = await KnowledgeStore.open(dir, (k) => build(k));
     for (const withThread of [false, true]) {
       const matcher = withThread ? new ThreadMatcher() : undefined;
+      if (matcher) build = matcher.buildIndex;
       await matcher?.prepare(store.current);
       const durations: number[] = [];
       const pauses: number[] = [];
       const waits: number[] = [];
+      const collections = collectionPauses();
       let answered = 0;
       for (let i = 0; i < 3; i++) {
         let last = performance.now();
@@ -292,12 +297,15 @@ async function reload(base: Knowledge): Promise<void> {
         durations.push(outcome.ms);
         pauses.push(longest);
       }
+      const gc = collections.stop();
       const counts = matcher ? ` (${matcher.counts.onThread} on the thread)` : '';
       row(
         withThread ? '' : '4. reload 10,000 sections',
         withThread ? 'with the matcher thread' : 'matched in process',
         `reload median ${ms(quantile(durations, 0.5))}`,
-        `longest pause median ${ms(quantile(pauses, 0.5))} worst ${ms(Math.max(...pauses))}`,
+        `longest pause by reload ${pauses.map(ms).join(' ')}, worst ${ms(Math.max(...pauses))}`,
+        `longest GC pause: scavenge ${ms(gc.minor)}, mark-compact ${ms(gc.major)} (${gc.majors}×)`,
+        `load average ${os.loadavg()[0]?.toFixed(1)}`,
         `${answered} answers during reloads${counts}` +
           (matcher ? `, slowest ${ms(Math.max(...waits))}` : ''),
       );
@@ -306,6 +314,29 @@ async function reload(base: Knowledge): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// The longest young-generation (scavenge) and full (mark-compact) collection pauses from now.
+function collectionPauses(): { stop(): { minor: number; major: number; majors: number } } {
+  const seen = { minor: 0, major: 0, majors: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { kind } = (entry as PerformanceEntry & { detail: { kind: number } }).detail;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR)
+        seen.minor = Math.max(seen.minor, entry.duration);
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        seen.major = Math.max(seen.major, entry.duration);
+        seen.majors++;
+      }
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      observer.disconnect();
+      return seen;
+    },
+  };
 }
 
 function toMarkdown(section: Section): string {

@@ -90,12 +90,18 @@ export class CalibrationCache {
 
   /**
    * Builds the index of `knowledge` in slices, with the remembered calibration when there is
-   * one, and remembers a new one otherwise. The knowledge store's index builder.
+   * one, and remembers a new one otherwise, found by `calibrate` (a build elsewhere, such as on
+   * the matcher thread). The knowledge store's index builder.
    */
-  readonly build = async (knowledge: Knowledge): Promise<SearchIndex> => {
+  readonly build = async (
+    knowledge: Knowledge,
+    calibrate: (knowledge: Knowledge) => Promise<SearchIndex> = (k) => buildSearchIndexAsync(k),
+  ): Promise<SearchIndex> => {
     const fingerprint = await runInSlices(fingerprintSteps(knowledge, this.revision));
     const known = this.entries.find((entry) => entry.fingerprint === fingerprint)?.calibration;
-    const index = await buildSearchIndexAsync(knowledge, known ? { calibration: known } : {});
+    const index = known
+      ? await buildSearchIndexAsync(knowledge, { calibration: known })
+      : await calibrate(knowledge);
     // Saved before the index is handed out: a process stopped right after it is ready (a
     // supervisor's health check, a quick restart) has still kept the calibration.
     if (!known) await this.remember(fingerprint, index.calibration);

@@ -56,7 +56,13 @@ async function main(): Promise<void> {
     CalibrationCache.open(config.DATA_DIR, logger),
     PreparedKnowledge.open(config.DATA_DIR, logger),
   ]);
-  const { store, from } = await prepared.openStore(config.KNOWLEDGE_DIR, calibrations.build);
+  // A bot matches on a thread of its own, which also calibrates every new version, off the
+  // event loop that serves the answers meanwhile.
+  const matcher = new ThreadMatcher({ logger });
+  const { store, from } = await prepared.openStore(
+    config.KNOWLEDGE_DIR,
+    config.BOT_TOKEN ? (k) => calibrations.build(k, matcher.buildIndex) : calibrations.build,
+  );
   const { knowledge } = store.current;
   logger.info(
     { sections: knowledge.sections.length, dir: config.KNOWLEDGE_DIR, from },
@@ -114,7 +120,6 @@ async function main(): Promise<void> {
     config.METRICS_PORT === undefined
       ? undefined
       : await startMetricsServer(metrics, { port: config.METRICS_PORT, host: config.HOST, logger });
-  const matcher = new ThreadMatcher({ logger });
   // Set once started; a signal during start-up finds it empty and simply exits.
   const running: { bot?: RunningBot } = {};
   let stopping: Promise<never> | undefined;

@@ -1,13 +1,17 @@
 import { Worker } from 'node:worker_threads';
 import type { KnowledgeSnapshot } from '../knowledge-store.js';
-import type { Section } from '../knowledge/types.js';
+import type { Knowledge, Section } from '../knowledge/types.js';
 import type { Logger } from '../logger.js';
+import type { Calibration } from '../match/calibrate.js';
 import {
   matchQuestion,
   type MatchOptions,
   type MatchResult,
   type ScoredSection,
 } from '../match/match-question.js';
+import { buildSearchIndexAsync, indexSteps, type SearchIndex } from '../match/search-index.js';
+import { matchTuning } from '../match/tuning.js';
+import { runInSlices } from '../time-slices.js';
 import type { ScoredId, ThreadReply, ThreadRequest } from './protocol.js';
 
 // About two milliseconds of copying per post.
@@ -55,7 +59,13 @@ export class ThreadMatcher implements QuestionMatcher {
   private loadingVersion: number | undefined;
   private readonly pending = new Map<number, Pending>();
   private waiters: { version: number; resolve: (loaded: boolean) => void }[] = [];
+  // Builds the thread is calibrating for a reload, by transfer; and the knowledge each
+  // finished one was for, so that the snapshot made of it is adopted rather than sent again.
+  private readonly builds = new Map<number, (calibration: Calibration | undefined) => void>();
+  private staged = new WeakMap<Knowledge, { worker: Worker; transfer: number }>();
+  private adopting: KnowledgeSnapshot | undefined;
   private nextId = 0;
+  private nextTransfer = 0;
   private lastStart = -Infinity;
   private closed = false;
   private readonly timeoutMs: number;
@@ -69,6 +79,9 @@ export class ThreadMatcher implements QuestionMatcher {
   /** Questions matched on the thread, and on the calling thread instead, since the start. */
   readonly counts = { onThread: 0, inProcess: 0 };
 
+  /** Sections posted to the thread since the start: a staged build is adopted, not sent again. */
+  readonly posted = { sections: 0 };
+
   /**
    * Starts the thread and sends it `snapshot`, so that the first questions need not fall
    * back; resolves true once the thread holds it, false if it cannot.
@@ -78,6 +91,43 @@ export class ThreadMatcher implements QuestionMatcher {
     if (this.loadingVersion !== snapshot.version) return Promise.resolve(false);
     return new Promise((resolve) => this.waiters.push({ version: snapshot.version, resolve }));
   }
+
+  /**
+   * The knowledge store's index builder while the thread runs: the thread indexes and
+   * calibrates the new knowledge (staged until its snapshot is first asked about), then this
+   * thread indexes it without calibrating and takes the thread's calibration, which is the
+   * same, being pure. Calibrating builds several indexes more; off this event loop, their
+   * garbage no longer holds up the answers with long collections. Should the thread be
+   * unavailable or die meanwhile, the whole build runs here, as without a thread.
+   */
+  readonly buildIndex = async (knowledge: Knowledge): Promise<SearchIndex> => {
+    const worker = this.closed ? undefined : (this.worker ?? this.start());
+    if (!worker) return buildSearchIndexAsync(knowledge);
+    const transfer = ++this.nextTransfer;
+    const calibrated = new Promise<Calibration | undefined>((resolve) =>
+      this.builds.set(transfer, resolve),
+    );
+    const { synonyms, languages } = knowledge;
+    this.sendParts(worker, transfer, knowledge.sections, () => this.worker === worker)
+      .then((sent) => {
+        if (sent) this.post({ type: 'build', transfer, synonyms, languages });
+        else this.settleBuild(transfer, undefined);
+      })
+      .catch((error: unknown) => {
+        this.options.logger?.error({ err: error }, 'matcher thread build failed');
+        this.settleBuild(transfer, undefined);
+      });
+    // Indexed here only once the thread has calibrated: meanwhile this heap holds one index
+    // (the one answering), not two, so its full collections stay short.
+    const calibration = await calibrated;
+    if (!calibration) {
+      this.options.logger?.warn('matcher thread unavailable; calibrating in process');
+      return buildSearchIndexAsync(knowledge);
+    }
+    const index = await runInSlices(indexSteps(knowledge), matchTuning.index.sliceMs);
+    this.staged.set(knowledge, { worker, transfer });
+    return { ...index, calibration };
+  };
 
   async match(
     snapshot: KnowledgeSnapshot,
@@ -118,43 +168,63 @@ export class ThreadMatcher implements QuestionMatcher {
     if (this.loadedVersion === snapshot.version) return true;
     if (this.loadingVersion === undefined || this.loadingVersion < snapshot.version) {
       this.loadingVersion = snapshot.version;
-      this.send(worker, snapshot).catch((error: unknown) => {
-        // A snapshot that cannot be sent is treated as a thread failure: the thread is
-        // stopped, the questions are matched in process, and a later one starts it again.
-        this.options.logger?.error(
-          { err: error },
-          'matcher thread load failed; matching in process',
-        );
-        void worker.terminate();
-      });
+      const staged = this.staged.get(snapshot.knowledge);
+      if (staged?.worker === worker) {
+        this.adopting = snapshot;
+        this.post({ type: 'adopt', transfer: staged.transfer, version: snapshot.version });
+        return false;
+      }
+      this.sendOrStop(worker, snapshot);
     }
     return false;
   }
 
-  // Posts the snapshot in parts, giving the event loop back between them: one post of ten
-  // thousand sections would copy them all in one go. Stops when a newer version or another
-  // thread takes over.
+  // A snapshot that cannot be sent is treated as a thread failure: the thread is stopped, the
+  // questions are matched in process, and a later one starts it again.
+  private sendOrStop(worker: Worker, snapshot: KnowledgeSnapshot): void {
+    this.send(worker, snapshot).catch((error: unknown) => {
+      this.options.logger?.error({ err: error }, 'matcher thread load failed; matching in process');
+      void worker.terminate();
+    });
+  }
+
+  // Sends the snapshot for the thread to index, with the calibration it already has. Stops
+  // when a newer version or another thread takes over.
   private async send(worker: Worker, snapshot: KnowledgeSnapshot): Promise<void> {
     const { sections, synonyms, languages } = snapshot.knowledge;
     const { version } = snapshot;
+    const transfer = ++this.nextTransfer;
     const current = () => this.worker === worker && this.loadingVersion === version;
+    if (!(await this.sendParts(worker, transfer, sections, current))) return;
+    this.post({
+      type: 'load',
+      transfer,
+      version,
+      synonyms,
+      languages,
+      calibration: snapshot.index.calibration,
+    });
+  }
+
+  // Posts sections in parts, giving the event loop back between them: one post of ten
+  // thousand sections would copy them all in one go. False when `current` stops holding.
+  private async sendParts(
+    worker: Worker,
+    transfer: number,
+    sections: readonly Section[],
+    current: () => boolean,
+  ): Promise<boolean> {
     for (let at = 0; at < sections.length; at += SECTIONS_PER_POST) {
       if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (!current()) return;
-      this.post({
+      if (!current()) return false;
+      this.posted.sections += Math.min(SECTIONS_PER_POST, sections.length - at);
+      worker.postMessage({
         type: 'load-part',
-        version,
+        transfer,
         sections: sections.slice(at, at + SECTIONS_PER_POST),
-      });
+      } satisfies ThreadRequest);
     }
-    if (current())
-      this.post({
-        type: 'load',
-        version,
-        synonyms,
-        languages,
-        calibration: snapshot.index.calibration,
-      });
+    return current();
   }
 
   private start(): Worker | undefined {
@@ -162,6 +232,7 @@ export class ThreadMatcher implements QuestionMatcher {
     this.lastStart = performance.now();
     this.loadedVersion = undefined;
     this.loadingVersion = undefined;
+    this.staged = new WeakMap();
     const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url));
     // The thread never keeps the process alive: shutting down is the bot's decision.
     worker.unref();
@@ -183,6 +254,12 @@ export class ThreadMatcher implements QuestionMatcher {
     for (const [id, pending] of this.pending) this.settle(id, pending, undefined);
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];
+    for (const transfer of [...this.builds.keys()]) this.settleBuild(transfer, undefined);
+  }
+
+  private settleBuild(transfer: number, calibration: Calibration | undefined): void {
+    this.builds.get(transfer)?.(calibration);
+    this.builds.delete(transfer);
   }
 
   private post(request: ThreadRequest): void {
@@ -206,6 +283,18 @@ export class ThreadMatcher implements QuestionMatcher {
   }
 
   private onReply(reply: ThreadReply): void {
+    if (reply.type === 'built') {
+      this.settleBuild(reply.transfer, reply.calibration);
+      return;
+    }
+    if (reply.type === 'unstaged') {
+      // The build is gone: the snapshot is sent in full instead.
+      const snapshot = this.adopting;
+      const worker = this.worker;
+      if (worker && snapshot?.version === reply.version && reply.version === this.loadingVersion)
+        this.sendOrStop(worker, snapshot);
+      return;
+    }
     if (reply.type === 'loaded') {
       if (reply.version === this.loadingVersion) this.loadedVersion = reply.version;
       const ready = this.waiters.filter((w) => w.version <= reply.version);

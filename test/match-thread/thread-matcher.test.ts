@@ -3,11 +3,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KnowledgeStore, type KnowledgeSnapshot } from '../../src/knowledge-store.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
+import { buildSearchIndex } from '../../src/match/search-index.js';
 import { ThreadMatcher } from '../../src/match-thread/thread-matcher.js';
 import { syntheticKnowledge } from '../../bench/synthetic.js';
 import {
+  captureLogs,
   copyKnowledge,
   editFile,
+  logsWith,
   REPO_ROOT,
   SHIPPED_KNOWLEDGE,
   TEST_KNOWLEDGE,
@@ -106,6 +109,61 @@ describe('ThreadMatcher', () => {
     expect(await matcher.prepare(store.current)).toBe(true);
     expect(view(await matcher.match(store.current, question, {}))).toEqual(expected);
     expect(matcher.counts).toEqual({ onThread: 1, inProcess: 1 });
+  });
+
+  test('calibrates a reload on the thread as in process, and answers it there without a resend', async () => {
+    const dir = await copyKnowledge(SHIPPED_KNOWLEDGE);
+    matcher = new ThreadMatcher();
+    const store = await KnowledgeStore.open(dir, matcher.buildIndex);
+    const sections = store.current.knowledge.sections.length;
+    const inProcess = () => buildSearchIndex(store.current.knowledge);
+    expect(store.current.index.calibration).toEqual(inProcess().calibration);
+    expect(await matcher.prepare(store.current)).toBe(true);
+
+    await editFile(dir, '02-esim.md', (text) =>
+      text.replace(/(questions:[\s\S]*?\n {2}en:\n)/u, '$1    - what is a quokka card\n'),
+    );
+    const reloaded = await store.reload();
+    expect(reloaded.ok && reloaded.threshold).toBe(inProcess().calibration.threshold);
+    expect(store.current.index.calibration).toEqual(inProcess().calibration);
+    // The thread built the new version while calibrating it: adopted, never posted twice.
+    expect(await matcher.prepare(store.current)).toBe(true);
+    expect(matcher.posted.sections).toBe(2 * sections);
+    const index = inProcess();
+    for (const question of [...questions.slice(0, 40), 'what is a quokka card']) {
+      const threaded = await matcher.match(store.current, question, {});
+      expect(view(threaded)).toEqual(view(matchQuestion(index, question)));
+    }
+    expect(matcher.counts).toEqual({ onThread: 41, inProcess: 0 });
+  });
+
+  test('keeps a reload right when the thread dies while calibrating it', async () => {
+    const dir = await copyKnowledge();
+    const { logger, lines } = captureLogs();
+    matcher = new ThreadMatcher({ restartDelayMs: 60_000, logger });
+    const thread = matcher;
+    let builds = 0;
+    const store = await KnowledgeStore.open(dir, (knowledge) => {
+      const built = thread.buildIndex(knowledge);
+      // Knowledge the thread cannot take stops it, with the reload's build under way.
+      const broken = { version: 999, knowledge: { sections: null } };
+      if (++builds === 2) void thread.prepare(broken as unknown as KnowledgeSnapshot);
+      return built;
+    });
+    await editFile(dir, '01-green-tea.md', (text) =>
+      text.replace(/(questions:[\s\S]*?\n {2}en:\n)/u, '$1    - what is a quokka card\n'),
+    );
+    const reloaded = await store.reload();
+    expect(reloaded.ok).toBe(true);
+    expect(logsWith(lines, 'matcher thread unavailable; calibrating in process')).toHaveLength(1);
+    const index = buildSearchIndex(store.current.knowledge);
+    expect(store.current.index.calibration).toEqual(index.calibration);
+    // The thread stays down (restart delay): every answer comes from the calling thread.
+    expect(await matcher.prepare(store.current)).toBe(false);
+    const answer = await matcher.match(store.current, 'what is a quokka card', {});
+    expect(answer.section?.id).toBe('green-tea');
+    expect(view(answer)).toEqual(view(matchQuestion(index, 'what is a quokka card')));
+    expect(matcher.counts).toEqual({ onThread: 0, inProcess: 1 });
   });
 
   test('once closed, matches in process', async () => {
