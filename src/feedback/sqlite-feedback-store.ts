@@ -88,12 +88,13 @@ export interface SqliteOpenOptions {
 /**
  * The feedback store in one SQLite file, `<DATA_DIR>/feedback.sqlite`, in WAL mode so that the
  * report can read while the bot writes. better-sqlite3 is synchronous; its calls take
- * microseconds, so the promises of the interface resolve at once.
+ * microseconds, so the promises of the interface resolve at once, except those of recorded
+ * questions, which resolve when the turn's questions are committed together.
  */
 export class SqliteFeedbackStore implements FeedbackStore {
-  private insertQuestion!: Database.Statement<
-    [number, string, Lang, string | null, number, number, string]
-  >;
+  private insertQuestions!: (batch: readonly QuestionRecord[]) => number[];
+  private questionBatch: QuestionRecord[] = [];
+  private questionFlush: Promise<number[]> | undefined;
   private selectQuestion!: Database.Statement<[number], QuestionRow>;
   private selectVote!: Database.Statement<[number, string], { value: number }>;
   private upsertVote!: Database.Statement<[number, string, string, number, number]>;
@@ -175,8 +176,25 @@ export class SqliteFeedbackStore implements FeedbackStore {
     this.markUndelivered = db.prepare('UPDATE questions SET delivered = 0 WHERE id = ?');
     this.salt = this.loadSalt(db);
 
-    this.insertQuestion = db.prepare(
+    const insertQuestion = db.prepare<
+      [number, string, Lang, string | null, number, number, string]
+    >(
       'INSERT INTO questions (at, text, lang, best_section, score, answered, chat_type) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertQuestions = db.transaction((batch: readonly QuestionRecord[]) =>
+      batch.map((question) =>
+        Number(
+          insertQuestion.run(
+            question.at.getTime(),
+            capQuestion(question.text),
+            question.lang,
+            question.bestSection ?? null,
+            question.score,
+            question.answered ? 1 : 0,
+            question.chatType,
+          ).lastInsertRowid,
+        ),
+      ),
     );
     this.selectQuestion = db.prepare('SELECT best_section, answered FROM questions WHERE id = ?');
     this.selectVote = db.prepare('SELECT value FROM votes WHERE question_id = ? AND voter = ?');
@@ -259,17 +277,26 @@ export class SqliteFeedbackStore implements FeedbackStore {
     }
   }
 
-  recordQuestion(question: QuestionRecord): Promise<number> {
-    const info = this.insertQuestion.run(
-      question.at.getTime(),
-      capQuestion(question.text),
-      question.lang,
-      question.bestSection ?? null,
-      question.score,
-      question.answered ? 1 : 0,
-      question.chatType,
-    );
-    return Promise.resolve(Number(info.lastInsertRowid));
+  /**
+   * Questions are committed together, as the delivery store's marks are: those recorded in the
+   * same turn of the event loop share one transaction, which resolves each with its own id.
+   * Under load that is one commit for many questions instead of one each.
+   */
+  async recordQuestion(question: QuestionRecord): Promise<number> {
+    const position = this.questionBatch.push(question) - 1;
+    this.questionFlush ??= new Promise<number[]>((resolve, reject) => {
+      setImmediate(() => {
+        const batch = this.questionBatch.splice(0);
+        this.questionFlush = undefined;
+        try {
+          resolve(this.insertQuestions(batch));
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    const ids = await this.questionFlush;
+    return ids[position] as number;
   }
 
   markNotDelivered(questionId: number): Promise<void> {
@@ -374,9 +401,10 @@ export class SqliteFeedbackStore implements FeedbackStore {
     return Promise.resolve(prune());
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // Questions recorded just before are committed first, not dropped with the connection.
+    await this.questionFlush?.catch(() => undefined);
     this.database.close();
-    return Promise.resolve();
   }
 
   // The salt lives in the database: a restart keeps one vote per user, and a copy of the votes

@@ -241,6 +241,29 @@ describe('the SQLite file', () => {
     expect((await readFile(file)).includes(Buffer.from('123456789'))).toBe(false);
   });
 
+  test('commits questions recorded together, each with its own id, and a close keeps them', async () => {
+    const dir = await dataDir();
+    const store = SqliteFeedbackStore.open(dir);
+    const recorded = Array.from({ length: 50 }, (_, i) =>
+      store.recordQuestion(question({ text: `question ${i}` })),
+    );
+    // Closed before any of them has resolved: the pending commit goes first.
+    await store.close();
+    const ids = await Promise.all(recorded);
+    expect(new Set(ids).size).toBe(50);
+    const db = new Database(path.join(dir, FEEDBACK_FILE), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT id, text FROM questions ORDER BY id').all() as {
+        id: number;
+        text: string;
+      }[];
+      expect(rows.map((r) => r.text)).toEqual(ids.map((_, i) => `question ${i}`));
+      expect(rows.map((r) => r.id)).toEqual(ids);
+    } finally {
+      db.close();
+    }
+  });
+
   test('keeps questions, votes and one-vote-per-user across a restart', async () => {
     const dir = await dataDir();
     const first = SqliteFeedbackStore.open(dir);
