@@ -8,9 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Knowledge, Section } from '../knowledge/types.js';
 import { matchQuestion } from '../match/match-question.js';
-import { buildSearchIndexAsync, indexSteps, type SearchIndex } from '../match/search-index.js';
-import { matchTuning } from '../match/tuning.js';
-import { runInSlices } from '../time-slices.js';
+import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
 import type { ThreadReply, ThreadRequest } from './protocol.js';
 
 let loaded: { version: number; index: SearchIndex } | undefined;
@@ -34,8 +32,11 @@ function answerFor(version: number, index: SearchIndex): void {
 }
 
 async function load(request: Extract<ThreadRequest, { type: 'load' }>): Promise<void> {
-  const index = await runInSlices(indexSteps(received(request)), matchTuning.index.sliceMs);
-  answerFor(request.version, { ...index, calibration: request.calibration });
+  // Given the calibration, the build only indexes, and reuses the unchanged sections' analyses.
+  const index = await buildSearchIndexAsync(received(request), {
+    calibration: request.calibration,
+  });
+  answerFor(request.version, index);
 }
 
 async function build(request: Extract<ThreadRequest, { type: 'build' }>): Promise<void> {

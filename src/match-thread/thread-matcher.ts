@@ -9,9 +9,7 @@ import {
   type MatchResult,
   type ScoredSection,
 } from '../match/match-question.js';
-import { buildSearchIndexAsync, indexSteps, type SearchIndex } from '../match/search-index.js';
-import { matchTuning } from '../match/tuning.js';
-import { runInSlices } from '../time-slices.js';
+import { buildSearchIndexAsync, type SearchIndex } from '../match/search-index.js';
 import type { ScoredId, ThreadReply, ThreadRequest } from './protocol.js';
 
 // About two milliseconds of copying per post.
@@ -124,9 +122,10 @@ export class ThreadMatcher implements QuestionMatcher {
       this.options.logger?.warn('matcher thread unavailable; calibrating in process');
       return buildSearchIndexAsync(knowledge);
     }
-    const index = await runInSlices(indexSteps(knowledge), matchTuning.index.sliceMs);
+    // Given the calibration, the build only indexes, and reuses the unchanged sections' analyses.
+    const index = await buildSearchIndexAsync(knowledge, { calibration });
     this.staged.set(knowledge, { worker, transfer });
-    return { ...index, calibration };
+    return index;
   };
 
   async match(
