@@ -4,9 +4,9 @@ import tseslint from 'typescript-eslint';
 
 /*
  * The layers of src/, lowest first; a module imports only its own layer and those below it:
- *   knowledge <- match <- knowledge-store, calibration-cache, prepared-knowledge, match-thread <- delivery, feedback, postgres, metrics
+ *   knowledge <- match <- knowledge-store, calibration-cache, prepared-knowledge, cache-file, match-thread <- delivery, feedback, postgres, metrics
  *   <- bot <- app, cli, main
- * Neutral modules at the top of src/ (logger, time-slices, sqlite-file, send-slots, code-revision) may be
+ * Neutral modules at the top of src/ (logger, time-slices, sqlite-file, send-slots) may be
  * imported from anywhere. Each rule names what a layer must not reach, by import path.
  */
 const TELEGRAM = ['grammy', 'grammy/*', '@grammyjs/*'];
@@ -40,6 +40,7 @@ const ABOVE_MATCH = [
   'knowledge-store',
   'calibration-cache',
   'prepared-knowledge',
+  'cache-file',
   'reload-knowledge',
   'match-thread',
 ];
@@ -79,6 +80,7 @@ export default tseslint.config(
       'src/knowledge-store.ts',
       'src/calibration-cache.ts',
       'src/prepared-knowledge.ts',
+      'src/cache-file.ts',
       'src/reload-knowledge.ts',
       'src/match-thread/**',
     ],

@@ -8,10 +8,10 @@
  * missing, unreadable, oversized or malformed file is ignored (and replaced at the next save),
  * a failed save is logged, and neither ever fails a build.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { codeRevision } from './code-revision.js';
+import { codeRevision, readCacheFile } from './cache-file.js';
 import { writeAtomically } from './knowledge-store.js';
 import { errorText } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
@@ -135,26 +135,10 @@ export class CalibrationCache {
 }
 
 async function readEntries(file: string, logger: Logger | undefined): Promise<Entry[]> {
-  let text: string;
+  const bytes = await readCacheFile(file, MAX_FILE_BYTES, 'calibration cache', logger);
+  if (!bytes) return [];
   try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_FILE_BYTES) {
-        logger?.warn({ bytes: size }, 'calibration cache too large; ignored');
-        return [];
-      }
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (errorText(error) !== 'ENOENT')
-      logger?.warn({ error: errorText(error) }, 'calibration cache unreadable; ignored');
-    return [];
-  }
-  try {
-    const parsed = fileSchema.safeParse(JSON.parse(text));
+    const parsed = fileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
     if (parsed.success) return parsed.data.entries.slice(0, MAX_ENTRIES);
   } catch {
     // Not JSON: reported below like any other malformed file.

@@ -15,11 +15,11 @@
  * beside the bot's databases: whoever can write there could as well rewrite those.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { z } from 'zod';
-import { codeRevision } from './code-revision.js';
+import { codeRevision, readCacheFile } from './cache-file.js';
 import { type IndexBuilder, KnowledgeStore, writeAtomically } from './knowledge-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import {
@@ -118,24 +118,8 @@ export class PreparedKnowledge {
   private async read(
     source: string,
   ): Promise<{ knowledge: Knowledge; index: SearchIndex } | undefined> {
-    let bytes: Buffer;
-    try {
-      const handle = await open(this.file, 'r');
-      try {
-        const { size } = await handle.stat();
-        if (size > MAX_FILE_BYTES) {
-          this.logger?.warn({ bytes: size }, 'prepared knowledge too large; ignored');
-          return undefined;
-        }
-        bytes = await handle.readFile();
-      } finally {
-        await handle.close();
-      }
-    } catch (error) {
-      if (errorText(error) !== 'ENOENT')
-        this.logger?.warn({ error: errorText(error) }, 'prepared knowledge unreadable; ignored');
-      return undefined;
-    }
+    const bytes = await readCacheFile(this.file, MAX_FILE_BYTES, 'prepared knowledge', this.logger);
+    if (!bytes) return undefined;
     const end = bytes.subarray(0, MAX_HEADER_BYTES).indexOf(0x0a);
     const header = end < 0 ? undefined : parseHeader(bytes.subarray(0, end).toString('utf8'));
     // Made from other files or by another build: expected after every edit and upgrade.
