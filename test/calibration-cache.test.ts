@@ -33,6 +33,16 @@ async function plantThreshold(threshold: number): Promise<void> {
   await writeFile(cacheFile(), JSON.stringify({ entries }));
 }
 
+// The cache after calibrating the test knowledge once, its remembered threshold rewritten to
+// `threshold`, opened again as a restart opens it.
+async function restartedWithPlantedThreshold(threshold: number): Promise<CalibrationCache> {
+  const first = await CalibrationCache.open(dataDir);
+  await first.build(knowledge);
+  await first.flushed();
+  await plantThreshold(threshold);
+  return CalibrationCache.open(dataDir);
+}
+
 function edited(from: Knowledge): Knowledge {
   const [first, ...rest] = from.sections;
   if (!first) throw new Error('the test knowledge has no sections');
@@ -73,22 +83,14 @@ describe('CalibrationCache', () => {
   });
 
   it('takes the remembered calibration for the same knowledge after a restart', async () => {
-    const first = await CalibrationCache.open(dataDir);
-    await first.build(knowledge);
-    await first.flushed();
-    await plantThreshold(0.123);
-    const restarted = await CalibrationCache.open(dataDir);
+    const restarted = await restartedWithPlantedThreshold(0.123);
     expect(restarted.size).toBe(1);
     const index = await restarted.build(await loadKnowledge(TEST_KNOWLEDGE));
     expect(index.calibration.threshold).toBe(0.123);
   });
 
   it('calibrates again when a section changes, and keeps both versions', async () => {
-    const cache = await CalibrationCache.open(dataDir);
-    await cache.build(knowledge);
-    await cache.flushed();
-    await plantThreshold(0.123);
-    const restarted = await CalibrationCache.open(dataDir);
+    const restarted = await restartedWithPlantedThreshold(0.123);
     const changed = edited(knowledge);
     const index = await restarted.build(changed);
     await restarted.flushed();
