@@ -11,7 +11,7 @@ import { ConfigError, databasePassword, loadConfig } from './config.js';
 import { runConsoleChat } from './cli/console-chat.js';
 import { DeliveryStoreError } from './delivery/delivery-store.js';
 import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
-import { warmUpTraditional } from './match/chinese.js';
+import { warmUpChinese } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
@@ -171,8 +171,9 @@ async function main(): Promise<void> {
     },
   );
   running.bot = bot;
-  // Build the Traditional converter soon after start, not inside the first zh-Hant answer.
-  setTimeout(warmUpTraditional, 1000).unref();
+  // Build the Traditional converter and the segmenter soon after start, not inside the first
+  // Chinese answer.
+  setTimeout(warmUpChinese, 1000).unref();
   await bot.stopped.catch((error: unknown) =>
     shutdown('fatal error', 1, error instanceof Error ? error.message : String(error)),
   );

@@ -18,6 +18,7 @@ import { normalizeText } from './normalize.js';
 import { isSingleHan } from './tokenize.js';
 import type { UncalibratedIndex } from './search-index.js';
 import { matchTuning } from './tuning.js';
+import { chineseWordSegmenter } from './word-segmenter.js';
 
 /** How the index's threshold was found, with the cross-validated figures behind it. */
 export type Calibration = CalibratedThreshold | FallbackThreshold;
@@ -373,15 +374,13 @@ function replacing(section: Section, normalized: string, text: string | undefine
   return { ...section, text: blocks };
 }
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
 /**
  * A shorter rewording of `text`: one word in three left out (which ones depends on `shift`),
  * the rest in order. Undefined when the text has too few words to lose one.
  */
 export function partialWording(text: string, shift: number): string | undefined {
   const words = pairSingleHan(
-    [...segmenter.segment(text)].filter((s) => s.isWordLike).map((s) => s.segment),
+    [...chineseWordSegmenter().segment(text)].filter((s) => s.isWordLike).map((s) => s.segment),
   );
   if (words.length < 3) return undefined;
   return words.filter((_, i) => (i + shift) % 3 !== 0).join(' ');

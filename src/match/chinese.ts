@@ -2,6 +2,7 @@ import type * as CnToTraditionalModule from 'opencc-js/cn2t';
 import type * as TraditionalToCnModule from 'opencc-js/t2cn';
 import { loadOnUse } from '../load-on-use.js';
 import { SIMPLIFIED_ONLY, TRADITIONAL_ONLY } from './script-tables.generated.js';
+import { chineseWordSegmenter } from './word-segmenter.js';
 
 type Convert = (text: string) => string;
 
@@ -91,9 +92,13 @@ export function toTraditional(text: string): string {
   return simplifiedToTaiwan(text);
 }
 
-/** Builds the Traditional converter ahead of the first `zh-Hant` answer, off the start-up path. */
-export function warmUpTraditional(): void {
+/**
+ * Builds the Traditional converter and the word segmenter ahead of the first Chinese answer,
+ * off the start-up path.
+ */
+export function warmUpChinese(): void {
   simplifiedToTaiwan('');
+  chineseWordSegmenter();
 }
 
 /** Counts Han characters written in a form only one of the two scripts uses. */

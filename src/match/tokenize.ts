@@ -1,8 +1,8 @@
 import { stemmer } from 'stemmer';
 import { BoundedCache } from './bounded-cache.js';
 import { normalizeText } from './normalize.js';
+import { chineseWordSegmenter } from './word-segmenter.js';
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 const HAN_CHAR = /^\p{Script=Han}$/u;
 const LATIN_RUN = /[a-z][a-z']*/gu;
 // A run of Chinese characters, or a Latin/digit word; everything else separates tokens. The
@@ -240,7 +240,7 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
   let runIndex = 0;
   let tokens: string[] = [];
   let previousSingle: string | undefined;
-  for (const { segment, isWordLike } of segmenter.segment(joined)) {
+  for (const { segment, isWordLike } of chineseWordSegmenter().segment(joined)) {
     if (segment === '\n') {
       out.set(runs[runIndex] as string, tokens);
       runIndex++;
