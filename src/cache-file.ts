@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { errorText } from './knowledge/load.js';
 import type { Logger } from './logger.js';
 
-// Per folder, its digest: both caches read the matcher's folder, which one process reads once.
-const folderDigests = new Map<string, Promise<string>>();
+// Per folder or bundle, its digest: both caches read the matcher's code, which one process
+// reads once.
+const digests = new Map<string, Promise<string>>();
 
 /**
  * A digest of the code in `folders` as this process runs it (compiled or source), for caches
@@ -20,30 +21,36 @@ const folderDigests = new Map<string, Promise<string>>();
 export async function codeRevision(folders: readonly URL[], bundle: URL): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for (const url of folders) hash.update(await folderDigest(fileURLToPath(url)));
+    for (const url of folders) hash.update(await digestOnce(fileURLToPath(url), folderDigest));
   } catch {
-    hash.update(await readFile(fileURLToPath(bundle)));
+    hash.update(await digestOnce(fileURLToPath(bundle), fileDigest));
   }
   return hash.digest('hex');
 }
 
-function folderDigest(folder: string): Promise<string> {
-  let digest = folderDigests.get(folder);
+function digestOnce(file: string, digestOf: (file: string) => Promise<string>): Promise<string> {
+  let digest = digests.get(file);
   if (!digest) {
-    digest = (async () => {
-      const hash = createHash('sha256');
-      const names = (await readdir(folder))
-        .filter((name) => /\.(?:[cm]?js|ts)$/u.test(name))
-        .sort();
-      hash.update(folder.split(path.sep).at(-2) ?? '');
-      for (const name of names) hash.update(name).update(await readFile(path.join(folder, name)));
-      return hash.digest('hex');
-    })();
-    // A folder that could not be read is tried again by the next caller.
-    digest.catch(() => folderDigests.delete(folder));
-    folderDigests.set(folder, digest);
+    digest = digestOf(file);
+    // A file that could not be read is tried again by the next caller.
+    digest.catch(() => digests.delete(file));
+    digests.set(file, digest);
   }
   return digest;
+}
+
+async function folderDigest(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  const names = (await readdir(folder)).filter((name) => /\.(?:[cm]?js|ts)$/u.test(name)).sort();
+  hash.update(folder.split(path.sep).at(-2) ?? '');
+  for (const name of names) hash.update(name).update(await readFile(path.join(folder, name)));
+  return hash.digest('hex');
+}
+
+async function fileDigest(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /**
