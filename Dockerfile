@@ -10,7 +10,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
-# npm ci runs `prepare`, which compiles src/ to dist/; then the development tools go.
+# npm ci runs `prepare`, which compiles src/ to dist/ and bundles it with its code cache (made
+# by this image's node, the one that runs it); then the development tools go.
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -45,7 +45,7 @@ const ABOVE_MATCH = [
   'match-thread',
 ];
 const SERVICES = ['delivery', 'feedback', 'postgres', 'metrics'];
-const ENTRY = ['bot', 'cli', 'app', 'main'];
+const ENTRY = ['bot', 'cli', 'app', 'main', 'program'];
 
 export default tseslint.config(
   { ignores: ['node_modules', 'coverage', 'data', 'dist'] },
@@ -96,7 +96,7 @@ export default tseslint.config(
   ),
   layer(
     ['src/bot/**'],
-    ['cli', 'app', 'main'],
+    ['cli', 'app', 'main', 'program'],
     'The bot is wired by the entry point and the CLI, never the other way.',
   ),
 );

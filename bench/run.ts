@@ -172,7 +172,9 @@ async function scale(base: Knowledge): Promise<void> {
 }
 
 // 3. Process start until the console chat is ready: knowledge loaded and indexed. The compiled
-// build is what `npm start` runs; from source (tsx) is what `npm run dev` runs. A restart finds
+// build is what `npm start` runs: its bundle, compiled from the code cache the build made; the
+// same compiled code run as modules shows what the bundle saves. From source (tsx) is what
+// `npm run dev` runs. A restart finds
 // the knowledge it prepared before (DATA_DIR/prepared-knowledge) unless the files changed; the
 // "files changed" row removes that copy before each start (the calibration stays remembered).
 async function startUp(): Promise<void> {
@@ -190,6 +192,15 @@ async function startUp(): Promise<void> {
     ],
     ['compiled (node dist/main.js), restart', compiled, false],
     ['compiled, files changed since the last start', compiled, true],
+    [
+      'compiled, run as modules (no bundle), restart',
+      [
+        '--input-type=module',
+        '-e',
+        "const { runProgram } = await import('./dist/program.js'); runProgram('modules');",
+      ],
+      false,
+    ],
     ['from source (tsx), restart', ['--import', 'tsx', 'src/main.ts'], false],
   ];
   if (!existsSync(compiled[0] as string)) {

@@ -20,11 +20,14 @@ export interface QuestionMatcher {
   match(snapshot: KnowledgeSnapshot, question: string, options: MatchOptions): Promise<MatchResult>;
 }
 
-// Compiled (dist/*.js), the thread runs its compiled file; from source it needs the TypeScript
-// loader registered first, which the .mjs entry does.
-const WORKER_ENTRY = import.meta.url.endsWith('.js')
-  ? './matcher-worker.js'
-  : './matcher-worker-entry.mjs';
+// Bundled (dist/bundle/program.cjs), the thread runs the bundle beside it, of the same build;
+// compiled (dist/*.js), its compiled file; from source it needs the TypeScript loader
+// registered first, which the .mjs entry does.
+const WORKER_ENTRY = import.meta.url.endsWith('.cjs')
+  ? './matcher-worker.cjs'
+  : import.meta.url.endsWith('.js')
+    ? './matcher-worker.js'
+    : './matcher-worker-entry.mjs';
 
 /** Matches on the calling thread: the console chat, the tests, and every fallback. */
 export const inProcessMatcher: QuestionMatcher = {

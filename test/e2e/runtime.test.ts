@@ -160,11 +160,14 @@ describe('a restart of the compiled build', TIMEOUT, () => {
       'how do I turn off the network cut-off',
     ];
     const sources: unknown[] = [];
+    const codes: unknown[] = [];
     const answers: unknown[][] = [];
     for (let run = 0; run < 2; run++) {
       const bot = start('node', ['dist/main.js']);
       await waitForLog(bot, 'polling for updates');
-      sources.push(bot.logs().find((l) => l.msg === 'knowledge loaded')?.from);
+      const loaded = bot.logs().find((l) => l.msg === 'knowledge loaded');
+      sources.push(loaded?.from);
+      codes.push(loaded?.code);
       const replies: unknown[] = [];
       for (const question of questions) replies.push(await answerTo(question));
       answers.push(replies);
@@ -172,6 +175,8 @@ describe('a restart of the compiled build', TIMEOUT, () => {
       expect(await bot.exited).toBe(0);
     }
     expect(sources).toEqual(['files', 'prepared copy']);
+    // Both runs are the build's bundle, compiled from the code cache the build made.
+    expect(codes).toEqual(['bundle, with its code cache', 'bundle, with its code cache']);
     expect(answers[0]?.every((text) => typeof text === 'string' && text.length > 0)).toBe(true);
     expect(answers[1]).toEqual(answers[0]);
   });

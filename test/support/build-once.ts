@@ -1,7 +1,7 @@
 /**
- * Vitest global setup: compiles src/ to dist/ (the production build, incremental, so a second
- * run takes a moment) before any test starts the program as a process, which runs what
- * `npm start` and the container run: `node dist/main.js`.
+ * Vitest global setup: makes the production build (`npm run build`: src/ compiled to dist/,
+ * incrementally, then bundled) before any test starts the program as a process, which runs
+ * what `npm start` and the container run: `node dist/main.js`.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -9,12 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(
-    process.execPath,
-    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
+  const run = (args: string[]) =>
+    execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  run(['--import', 'tsx', path.join(root, 'scripts/bundle.ts')]);
 }
