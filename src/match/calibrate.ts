@@ -200,9 +200,18 @@ export function* probeSteps(
 export function chooseThreshold(outcomes: readonly ProbeOutcome[]): Calibration {
   const positives = outcomes.filter((o) => o.expected !== undefined);
   const negatives = outcomes.filter((o) => o.expected === undefined);
+  // A small knowledge base is asked the same wording in several rounds: each pair is listed
+  // once, at its highest score, so that the list shows as many different pairs as it can.
+  const listed = new Set<string>();
   const confusable = positives
     .filter((o) => o.best !== undefined && o.best !== o.expected)
     .sort((a, b) => b.score - a.score)
+    .filter((o) => {
+      const pair = JSON.stringify([o.question, o.expected, o.best]);
+      if (listed.has(pair)) return false;
+      listed.add(pair);
+      return true;
+    })
     .slice(0, tuning.maxConfusable)
     .map((o) => ({
       question: o.question,

@@ -72,6 +72,22 @@ describe('chooseThreshold', () => {
     expect(confusable[0]).toMatchObject({ section: 'a', matched: 'b' });
   });
 
+  test('lists a wording asked in several rounds once, at its highest score', () => {
+    const twice = (score: number): ProbeOutcome => ({ ...answer(score, false), question: 'q' });
+    const outcomes = [
+      ...[0.6, 0.65, 0.7, 0.72, 0.75, 0.8, 0.85, 0.9].map((s) => answer(s)),
+      twice(0.5),
+      twice(0.55),
+      { ...twice(0.52), best: 'c' },
+      ...[0.3, 0.32, 0.35, 0.38, 0.4, 0.42, 0.44, 0.5].map(decline),
+    ];
+    const { confusable } = chooseThreshold(outcomes);
+    expect(confusable.map((c) => [c.matched, c.score])).toEqual([
+      ['b', 0.55],
+      ['c', 0.52],
+    ]);
+  });
+
   test('falls back to the default with too few probes, and says why', () => {
     const calibration = chooseThreshold([answer(0.9), decline(0.1)]);
     expect(calibration.source).toBe('fallback');

@@ -62,6 +62,16 @@ const GATES: Record<string, QuestionSet> = {
     // One question of the 48 is 2.1 points.
     maxPointsBelowFitted: 2.5,
   },
+  'help centre with one wording per section': {
+    knowledge: path.join(fixtures, 'one-wording-help'),
+    questions: path.join(fixtures, 'one-wording-help.jsonl'),
+    floors: { answeredRight: 32, rejectedRight: 45, langRight: 100 },
+    // 4.1 points when set (one question of the 169 is 0.6): the best threshold on this set
+    // answers nearly everything (0.103, rejecting 4 questions of 40), since half of its
+    // in-scope questions rank a wrong section first and the right ones score as low as the
+    // out-of-scope ones; from 0.25 to 0.45 every threshold is within a point of the calibrated.
+    maxPointsBelowFitted: 4.5,
+  },
 };
 
 /** Sets outside the repository: measured when present, announced in one line when not. */
@@ -133,20 +143,23 @@ describe.each(Object.entries(GATES))('the %s question set', (name, set) => {
   test('keeps its figures at or above the floors', () => expectFloors(name, set));
 });
 
-describe('a knowledge base with one wording per section', () => {
-  test('gets a threshold of its own that beats the fixed default on its questions', async () => {
-    const set = GATES['one wording per section'] as QuestionSet;
-    const index = await indexOf(set.knowledge);
-    expect(index.calibration.source).toBe('calibrated');
-    expect(index.calibration.threshold).not.toBe(matchTuning.answer.threshold);
-    const rows = parseQuestionSet(readFileSync(set.questions, 'utf8'));
-    const ranked = answers(index, rows);
-    const right = (f: SetFigures) => f.answeredRight + f.rejectedRight;
-    const calibrated = setFigures(rows, ranked, index.calibration.threshold);
-    const fixed = setFigures(rows, ranked, matchTuning.answer.threshold);
-    expect(right(calibrated)).toBeGreaterThan(right(fixed));
-  });
-});
+describe.each(['one wording per section', 'help centre with one wording per section'])(
+  'the %s knowledge base',
+  (name) => {
+    test('gets a threshold of its own that beats the fixed default on its questions', async () => {
+      const set = GATES[name] as QuestionSet;
+      const index = await indexOf(set.knowledge);
+      expect(index.calibration.source).toBe('calibrated');
+      expect(index.calibration.threshold).not.toBe(matchTuning.answer.threshold);
+      const rows = parseQuestionSet(readFileSync(set.questions, 'utf8'));
+      const ranked = answers(index, rows);
+      const right = (f: SetFigures) => f.answeredRight + f.rejectedRight;
+      const calibrated = setFigures(rows, ranked, index.calibration.threshold);
+      const fixed = setFigures(rows, ranked, matchTuning.answer.threshold);
+      expect(right(calibrated)).toBeGreaterThan(right(fixed));
+    });
+  },
+);
 
 describe.each(Object.entries(OUTSIDE))('the %s (outside the repository)', (name, set) => {
   const present = existsSync(set.questions) && existsSync(set.knowledge);
