@@ -9,5 +9,18 @@ const require = createRequire(import.meta.url);
  */
 export function loadOnUse<T>(specifier: string): () => T {
   let library: T | undefined;
-  return () => (library ??= require(specifier) as T);
+  const load = () => (library ??= require(specifier) as T);
+  loaders.push(load);
+  return load;
+}
+
+const loaders: (() => unknown)[] = [];
+
+/**
+ * Loads every library declared with `loadOnUse` now: called once the bot is up, so that their
+ * loading (a synchronous `require`, ~150 ms for all) blocks neither the start nor, later, the
+ * first reload or question that needs one.
+ */
+export function loadEveryLibraryNow(): void {
+  for (const load of loaders) load();
 }

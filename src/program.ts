@@ -14,6 +14,7 @@ import { SqliteDeliveryStore } from './delivery/sqlite-delivery-store.js';
 import { warmUpChinese } from './match/chinese.js';
 import { FeedbackStoreError } from './feedback/feedback-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
+import { loadEveryLibraryNow } from './load-on-use.js';
 import { ThreadMatcher } from './match-thread/thread-matcher.js';
 import { createLogger, redactSecrets, type Logger } from './logger.js';
 import { countingRedeliveries } from './metrics/counting-delivery-store.js';
@@ -99,6 +100,12 @@ async function main(code: ProgramCode): Promise<void> {
       : {}),
   };
   process.on('SIGHUP', () => void reloadKnowledge(store, logger, { signal: 'SIGHUP' }));
+  // What the start left for first use is loaded and built a second later, off the answers'
+  // way: the libraries, the Traditional converter and the segmenter.
+  setTimeout(() => {
+    loadEveryLibraryNow();
+    warmUpChinese();
+  }, 1000).unref();
 
   if (!config.BOT_TOKEN) {
     await runConsoleChat(deps);
@@ -175,9 +182,6 @@ async function main(code: ProgramCode): Promise<void> {
     },
   );
   running.bot = bot;
-  // Build the Traditional converter and the segmenter soon after start, not inside the first
-  // Chinese answer.
-  setTimeout(warmUpChinese, 1000).unref();
   await bot.stopped.catch((error: unknown) =>
     shutdown('fatal error', 1, error instanceof Error ? error.message : String(error)),
   );
