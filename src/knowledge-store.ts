@@ -16,8 +16,8 @@ import { buildSearchIndexAsync, type SearchIndex } from './match/search-index.js
 import { diffKnowledgeAsync, type KnowledgeDiff } from './knowledge/diff.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import {
+  digestOfFiles,
   isKnowledgeFileName,
-  loadKnowledge,
   type KnowledgeFileInput,
   readKnowledgeFolder,
   validateKnowledgeFilesAsync,
@@ -33,6 +33,8 @@ export interface KnowledgeSnapshot {
   index: SearchIndex;
   version: number;
   loadedAt: Date;
+  /** The digest of the files this version was read from ({@link digestOfFiles}). */
+  files: string;
 }
 
 /** The outcome of a reload: what changed, or why nothing did. */
@@ -100,9 +102,13 @@ export class KnowledgeStore {
     dir: string,
     build: IndexBuilder = (k) => buildSearchIndexAsync(k),
   ): Promise<KnowledgeStore> {
-    const knowledge = await loadKnowledge(dir);
+    const { knowledge, files } = await readAndValidate(dir);
     const index = await build(knowledge);
-    return new KnowledgeStore(dir, { knowledge, index, version: 1, loadedAt: new Date() }, build);
+    return new KnowledgeStore(
+      dir,
+      { knowledge, index, version: 1, loadedAt: new Date(), files },
+      build,
+    );
   }
 
   /**
@@ -111,7 +117,7 @@ export class KnowledgeStore {
    */
   static withFirstVersion(
     dir: string,
-    first: { knowledge: Knowledge; index: SearchIndex },
+    first: { knowledge: Knowledge; index: SearchIndex; files: string },
     build: IndexBuilder = (k) => buildSearchIndexAsync(k),
   ): KnowledgeStore {
     return new KnowledgeStore(dir, { ...first, version: 1, loadedAt: new Date() }, build);
@@ -245,12 +251,18 @@ export class KnowledgeStore {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      const knowledge = await loadKnowledge(this.dir);
+      const { knowledge, files } = await readAndValidate(this.dir);
       const index = await this.build(knowledge);
       const before = this.snapshot;
       // Before the swap: the reload summary is compared in slices, like the build.
       const diff = await diffKnowledgeAsync(before.knowledge, knowledge);
-      this.snapshot = { knowledge, index, version: before.version + 1, loadedAt: new Date() };
+      this.snapshot = {
+        knowledge,
+        index,
+        version: before.version + 1,
+        loadedAt: new Date(),
+        files,
+      };
       return {
         ok: true,
         sections: knowledge.sections.length,
@@ -264,6 +276,14 @@ export class KnowledgeStore {
       throw error;
     }
   }
+}
+
+// What loadKnowledge does, keeping the digest of the files read.
+async function readAndValidate(dir: string): Promise<{ knowledge: Knowledge; files: string }> {
+  const files = await readKnowledgeFolder(dir);
+  const checked = await validateKnowledgeFilesAsync(files, dir);
+  if (!checked.ok) throw new KnowledgeError(checked.problems);
+  return { knowledge: checked.knowledge, files: digestOfFiles(files) };
 }
 
 // Same folder, so the rename is atomic: a reader sees the old text or the new, never half.

@@ -8,8 +8,9 @@
  * the loader's and the matcher's code, so an edited file or an upgraded bot never answers from
  * it. Its payload carries its own checksum. The file is a cache only: missing, unreadable,
  * oversized, damaged or made by another build, it is ignored and replaced; a failed save is
- * logged; neither ever fails a start. Reloads read the files as always and leave the copy
- * alone: the first start after one loads the files once and keeps them again.
+ * logged; neither ever fails a start. Reloads read the files as always; a graceful stop keeps
+ * the version in use (`keep`), so a restart after a reload starts from what it loaded. After a
+ * crash, the next start loads the files once and keeps them again.
  *
  * The file holds data only (`v8.serialize` cannot carry code), and sits in the data folder
  * beside the bot's databases: whoever can write there could as well rewrite those.
@@ -20,11 +21,16 @@ import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { z } from 'zod';
 import { codeRevision, readCacheFile } from './cache-file.js';
-import { type IndexBuilder, KnowledgeStore, writeAtomically } from './knowledge-store.js';
+import {
+  type IndexBuilder,
+  KnowledgeStore,
+  type KnowledgeSnapshot,
+  writeAtomically,
+} from './knowledge-store.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import {
+  digestOfFiles,
   errorText,
-  type KnowledgeFileInput,
   readKnowledgeFolder,
   validateKnowledgeFilesAsync,
 } from './knowledge/load.js';
@@ -66,6 +72,9 @@ interface Payload {
 export type FirstLoad = 'prepared copy' | 'files';
 
 export class PreparedKnowledge {
+  // The files digest of the version the file holds, when this process read or wrote it.
+  private kept: string | undefined;
+
   private constructor(
     readonly file: string,
     private readonly revision: string,
@@ -90,28 +99,47 @@ export class PreparedKnowledge {
     dir: string,
     build: IndexBuilder,
   ): Promise<{ store: KnowledgeStore; from: FirstLoad }> {
-    const files = await readKnowledgeFolder(dir);
-    const source = this.sourceDigest(files);
-    const kept = await this.read(source);
-    if (kept)
-      return { store: KnowledgeStore.withFirstVersion(dir, kept, build), from: 'prepared copy' };
+    const inputs = await readKnowledgeFolder(dir);
+    const files = digestOfFiles(inputs);
+    const kept = await this.read(this.sourceDigest(files));
+    if (kept) {
+      this.kept = files;
+      return {
+        store: KnowledgeStore.withFirstVersion(dir, { ...kept, files }, build),
+        from: 'prepared copy',
+      };
+    }
 
-    const checked = await validateKnowledgeFilesAsync(files, dir);
+    const checked = await validateKnowledgeFilesAsync(inputs, dir);
     if (!checked.ok) throw new KnowledgeError(checked.problems);
     const { knowledge } = checked;
     const index = await build(knowledge);
-    await this.save(source, knowledge, index);
-    return {
-      store: KnowledgeStore.withFirstVersion(dir, { knowledge, index }, build),
-      from: 'files',
-    };
+    const store = KnowledgeStore.withFirstVersion(dir, { knowledge, index, files }, build);
+    await this.keep(store.current);
+    return { store, from: 'files' };
   }
 
-  private sourceDigest(files: readonly KnowledgeFileInput[]): string {
-    const hash = createHash('sha256');
-    hash.update(JSON.stringify({ format: FORMAT, revision: this.revision }));
-    for (const file of files) hash.update(JSON.stringify(file));
-    return hash.digest('hex');
+  /**
+   * Keeps `snapshot` for the next start unless the file already holds its version: a graceful
+   * stop calls it, so that a restart after a reload starts from what the reload loaded. Never
+   * throws; a copy that cannot be written is logged.
+   */
+  async keep(snapshot: KnowledgeSnapshot): Promise<void> {
+    if (snapshot.files === this.kept) return;
+    if (!(await this.save(this.sourceDigest(snapshot.files), snapshot.knowledge, snapshot.index)))
+      return;
+    this.kept = snapshot.files;
+    this.logger?.info(
+      { version: snapshot.version, sections: snapshot.knowledge.sections.length },
+      'prepared knowledge kept for the next start',
+    );
+  }
+
+  // Which files, read by which build of the loader and matcher.
+  private sourceDigest(files: string): string {
+    return createHash('sha256')
+      .update(JSON.stringify({ format: FORMAT, revision: this.revision, files }))
+      .digest('hex');
   }
 
   // The kept knowledge and index when the file holds those of `source`; never throws.
@@ -133,7 +161,7 @@ export class PreparedKnowledge {
     return restored;
   }
 
-  private async save(source: string, knowledge: Knowledge, index: SearchIndex): Promise<void> {
+  private async save(source: string, knowledge: Knowledge, index: SearchIndex): Promise<boolean> {
     try {
       const payload = serialize({ knowledge, index: storedIndex(index) } satisfies Payload);
       const header = {
@@ -147,11 +175,13 @@ export class PreparedKnowledge {
         this.file,
         Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload]),
       );
+      return true;
     } catch (error) {
       this.logger?.warn(
         { error: errorText(error) },
         'prepared knowledge not saved: the next start loads the files again',
       );
+      return false;
     }
   }
 }

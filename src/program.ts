@@ -109,6 +109,7 @@ async function main(code: ProgramCode): Promise<void> {
 
   if (!config.BOT_TOKEN) {
     await runConsoleChat(deps);
+    await prepared.keep(store.current);
     await closeFeedback();
     return;
   }
@@ -145,6 +146,8 @@ async function main(code: ProgramCode): Promise<void> {
       await running.bot
         ?.stop()
         .catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+      // What a reload loaded is what the next start begins from.
+      await prepared.keep(store.current);
       await metricsServer?.close();
       await matcher.close();
       await delivery.close();

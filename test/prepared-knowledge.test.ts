@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../src/knowledge/errors.js';
@@ -71,7 +71,7 @@ const quickBuild = (k: Knowledge) => buildSearchIndexAsync(k, { calibration: fre
 async function start(knowledgeDir: string, dataDir: string, build = quickBuild) {
   const logs = captureLogs('debug');
   const prepared = await PreparedKnowledge.open(dataDir, logs.logger);
-  return { ...(await prepared.openStore(knowledgeDir, build)), logs };
+  return { ...(await prepared.openStore(knowledgeDir, build)), logs, prepared };
 }
 
 describe('PreparedKnowledge', () => {
@@ -171,5 +171,51 @@ describe('PreparedKnowledge', () => {
     const outcome = await store.reload();
     expect(outcome.ok).toBe(true);
     expect(matchQuestion(store.current.index, 'zebra crossing lights').section?.id).toBe('esim');
+  });
+
+  it('keeps what a reload loaded when asked at a stop: the next start answers it from the copy', async () => {
+    const { knowledgeDir, dataDir } = await folders();
+    const first = await start(knowledgeDir, dataDir);
+    const file = path.join(knowledgeDir, '02-esim.md');
+    await writeFile(file, withWording(await readFile(file, 'utf8')));
+    expect((await first.store.reload()).ok).toBe(true);
+    await first.prepared.keep(first.store.current);
+    expect(first.logs.lines.map((l) => l.msg)).toContain(
+      'prepared knowledge kept for the next start',
+    );
+
+    const next = await start(knowledgeDir, dataDir);
+    expect(next.from).toBe('prepared copy');
+    expect(matchQuestion(next.store.current.index, 'zebra crossing lights').section?.id).toBe(
+      'esim',
+    );
+  });
+
+  it('never lets a kept reload hide an edit made after it', async () => {
+    const { knowledgeDir, dataDir } = await folders();
+    const first = await start(knowledgeDir, dataDir);
+    const file = path.join(knowledgeDir, '02-esim.md');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, withWording(text));
+    await first.store.reload();
+    // Edited again, without a reload, before the stop keeps the reloaded version.
+    await writeFile(file, withWording(text).replace('zebra crossing lights', 'walrus lanterns'));
+    await first.prepared.keep(first.store.current);
+
+    const next = await start(knowledgeDir, dataDir);
+    expect(next.from).toBe('files');
+    const answer = (q: string) => matchQuestion(next.store.current.index, q).section?.id;
+    expect(answer('walrus lanterns')).toBe('esim');
+    expect(answer('zebra crossing lights')).toBeUndefined();
+  });
+
+  it('writes nothing at a stop when the copy already holds the version in use', async () => {
+    const { knowledgeDir, dataDir } = await folders();
+    const first = await start(knowledgeDir, dataDir);
+    const before = await stat(path.join(dataDir, PREPARED_FILE));
+    await first.prepared.keep(first.store.current);
+    const after = await stat(path.join(dataDir, PREPARED_FILE));
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(after.ino).toBe(before.ino);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { yaml } from './yaml-library.js';
@@ -77,6 +78,13 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   const checked = await validateKnowledgeFilesAsync(await readKnowledgeFolder(dir), dir);
   if (!checked.ok) throw new KnowledgeError(checked.problems);
   return checked.knowledge;
+}
+
+/** A digest of what `files` hold, names and texts: equal digests, the same knowledge. */
+export function digestOfFiles(files: readonly KnowledgeFileInput[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(JSON.stringify(file));
+  return hash.digest('hex');
 }
 
 /**

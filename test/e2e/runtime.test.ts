@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,6 +179,52 @@ describe('a restart of the compiled build', TIMEOUT, () => {
     expect(codes).toEqual(['bundle, with its code cache', 'bundle, with its code cache']);
     expect(answers[0]?.every((text) => typeof text === 'string' && text.length > 0)).toBe(true);
     expect(answers[1]).toEqual(answers[0]);
+  });
+});
+
+describe('a restart after a reload', TIMEOUT, () => {
+  test('starts from what the reload loaded, kept at the graceful stop', async (ctx) => {
+    const { fake, start, env } = await environment(ctx);
+    const first = start('node', ['dist/main.js']);
+    await waitForLog(first, 'polling for updates');
+    await writeFile(
+      path.join(env.KNOWLEDGE_DIR, '90-zebra-lights.md'),
+      [
+        '---',
+        'id: zebra-lights',
+        'questions:',
+        '  zh-Hans:',
+        "    - '斑马线的灯为什么闪'",
+        '  en:',
+        "    - 'why do zebra crossing lights blink'",
+        '---',
+        '',
+        '## zh-Hans: 斑马线的灯为什么闪',
+        '',
+        '闪烁的灯提醒司机前方有人行横道。',
+        '',
+        '## en: Why do zebra crossing lights blink',
+        '',
+        'The blinking lamps warn drivers that a crossing is ahead.',
+        '',
+      ].join('\n'),
+    );
+    first.child.kill('SIGHUP');
+    await waitForLog(first, 'knowledge reloaded');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(
+      first.logs().filter((l) => l.msg === 'prepared knowledge kept for the next start'),
+    ).toHaveLength(2);
+
+    const second = start('node', ['dist/main.js']);
+    await waitForLog(second, 'polling for updates');
+    expect(second.logs().find((l) => l.msg === 'knowledge loaded')?.from).toBe('prepared copy');
+    fake.privateText(USER_ID, 'why do zebra crossing lights blink');
+    await waitUntil(() => fake.sent(USER_ID).length > 0, 'an answer', LIVENESS_MS);
+    expect(fake.sent(USER_ID).at(-1)?.payload.text).toContain('crossing is ahead');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   });
 });
 
