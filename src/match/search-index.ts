@@ -224,63 +224,92 @@ export function* indexSteps(
   // Per token id, the string the map holds: the analyses, kept for the next build, point to it
   // instead of a copy per occurrence.
   const tokenOf: string[] = [];
-  const idOf = (token: string): number => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = tokenIds.size;
-      tokenIds.set(token, id);
-      tokenOf.push(token);
-    }
-    return id;
-  };
+  // Per token id, its postings so far, and marks that say which line and section last used it:
+  // each dense from the start, so that marking or appending is an array slot, not a hash.
   const strong: number[][] = [];
   const strength: number[][] = [];
   const weak: number[][] = [];
+  const lineMark: number[] = [];
+  const sectionMark: number[] = [];
+  const uses: number[] = [];
+  const idOf = (token: string): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = tokenOf.length;
+      tokenIds.set(token, id);
+      tokenOf.push(token);
+      strong.push([]);
+      strength.push([]);
+      weak.push([]);
+      lineMark.push(-1);
+      sectionMark.push(-1);
+      uses.push(0);
+    }
+    return id;
+  };
   const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
   const keywords: KeywordEntry[][] = [];
   const knownWords = new Set<string>();
   const addWords = (words: readonly string[]) => {
     for (const word of words) knownWords.add(word);
   };
+  const floor = tuning.questionStrengthFloor;
+  let lineCount = 0;
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
     const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts);
     const { lines, tokenized, pairs } = analysis;
     addWords(analysis.words);
-    // Per token: how many questions use it; title and keyword words count as `titleUses`.
-    const uses = new Map<number, number>();
-    const inBody = new Set<number>();
+    // The tokens of its questions, titles and keywords, each once, in order of first use; per
+    // token, how many questions use it, title and keyword words counting as `titleUses`.
+    const used: number[] = [];
+    const inBody: number[] = [];
     const entries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[] = [];
     const keywordEntries: KeywordEntry[] = [];
-    lines.forEach(({ text, kind }, i) => {
+    for (let i = 0; i < lines.length; i++) {
+      const { text, kind } = lines[i] as SectionLine;
       const tokens = tokenized[i] ?? [];
+      const line = lineCount++;
       const ids: number[] = [];
       for (let k = 0; k < tokens.length; k++) {
         const id = idOf(tokens[k] as string);
         tokens[k] = tokenOf[id] as string;
-        if (kind === 'body') inBody.add(id);
-        else if (!ids.includes(id)) ids.push(id);
+        if (kind === 'body') inBody.push(id);
+        else if (lineMark[id] !== line) {
+          lineMark[id] = line;
+          ids.push(id);
+        }
       }
-      if (kind === 'body') return;
+      if (kind === 'body') continue;
       if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
       for (const id of ids) {
-        uses.set(
-          id,
+        if (sectionMark[id] !== index) {
+          sectionMark[id] = index;
+          uses[id] = 0;
+          used.push(id);
+        }
+        uses[id] =
           kind === 'question'
-            ? Math.min((uses.get(id) ?? 0) + 1, tuning.titleUses)
-            : tuning.titleUses,
-        );
+            ? Math.min((uses[id] as number) + 1, tuning.titleUses)
+            : tuning.titleUses;
       }
       if (kind !== 'keyword' && ids.length > 0)
         entries.push({ text, isTitle: kind === 'title', ids, pairs: pairs[i] ?? NO_PAIRS });
-    });
-    for (const [id, count] of uses) {
-      (strong[id] ??= []).push(index);
-      const floor = tuning.questionStrengthFloor;
-      (strength[id] ??= []).push(Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses));
     }
-    for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
+    for (const id of used) {
+      (strong[id] as number[]).push(index);
+      const count = uses[id] as number;
+      (strength[id] as number[]).push(
+        Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses),
+      );
+    }
+    // A body word no question, title or keyword uses, once however many bodies use it.
+    for (const id of inBody) {
+      if (sectionMark[id] === index) continue;
+      sectionMark[id] = index;
+      (weak[id] as number[]).push(index);
+    }
     rawEntries.push(entries);
     keywords.push(keywordEntries);
   }
@@ -290,7 +319,7 @@ export function* indexSteps(
   const weights = new Float64Array(tokenIds.size);
   for (const [token, id] of tokenIds) {
     if (id % TOKENS_PER_STEP === 0) yield;
-    const df = (strong[id]?.length ?? 0) + (weak[id]?.length ?? 0);
+    const df = (strong[id] as number[]).length + (weak[id] as number[]).length;
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
   const entries: IndexedEntry[][] = [];
@@ -317,9 +346,9 @@ export function* indexSteps(
   const weakPostings: Int32Array[] = [];
   for (let id = 0; id < tokenIds.size; id++) {
     if (id % TOKENS_PER_STEP === 0) yield;
-    strongPostings.push(Int32Array.from(strong[id] ?? []));
-    strongStrength.push(Float32Array.from(strength[id] ?? []));
-    weakPostings.push(Int32Array.from(weak[id] ?? []));
+    strongPostings.push(Int32Array.from(strong[id] as number[]));
+    strongStrength.push(Float32Array.from(strength[id] as number[]));
+    weakPostings.push(Int32Array.from(weak[id] as number[]));
   }
   yield;
   const titles = entries.map((list) => list.filter((entry) => entry.isTitle));
