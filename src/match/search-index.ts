@@ -224,11 +224,13 @@ export function* indexSteps(
   // Per token id, the string the map holds: the analyses, kept for the next build, point to it
   // instead of a copy per occurrence.
   const tokenOf: string[] = [];
-  // Per token id, its postings so far, and marks that say which line and section last used it:
-  // each dense from the start, so that marking or appending is an array slot, not a hash.
-  const strong: number[][] = [];
-  const strength: number[][] = [];
-  const weak: number[][] = [];
+  // Every posting as it is found, section by section: (token, section, strength) in flat lists,
+  // sorted into per-token postings at the end. Appending to one list per token touched a
+  // different array for every token of every section.
+  const strong: Postings = { tokens: [], sections: [], strengths: [] };
+  const weak: Postings = { tokens: [], sections: [], strengths: [] };
+  // Per token id, marks that say which line and section last used it: dense from the start, so
+  // that marking is an array slot, not a hash.
   const lineMark: number[] = [];
   const sectionMark: number[] = [];
   const uses: number[] = [];
@@ -238,9 +240,6 @@ export function* indexSteps(
       id = tokenOf.length;
       tokenIds.set(token, id);
       tokenOf.push(token);
-      strong.push([]);
-      strength.push([]);
-      weak.push([]);
       lineMark.push(-1);
       sectionMark.push(-1);
       uses.push(0);
@@ -298,17 +297,17 @@ export function* indexSteps(
         entries.push({ text, isTitle: kind === 'title', ids, pairs: pairs[i] ?? NO_PAIRS });
     }
     for (const id of used) {
-      (strong[id] as number[]).push(index);
+      strong.tokens.push(id);
+      strong.sections.push(index);
       const count = uses[id] as number;
-      (strength[id] as number[]).push(
-        Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses),
-      );
+      strong.strengths.push(Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses));
     }
     // A body word no question, title or keyword uses, once however many bodies use it.
     for (const id of inBody) {
       if (sectionMark[id] === index) continue;
       sectionMark[id] = index;
-      (weak[id] as number[]).push(index);
+      weak.tokens.push(id);
+      weak.sections.push(index);
     }
     rawEntries.push(entries);
     keywords.push(keywordEntries);
@@ -316,10 +315,16 @@ export function* indexSteps(
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
   const maxIdf = Math.log(1 + sectionCount);
+  yield;
+  const strongStarts = postingStarts(strong, tokenIds.size);
+  const weakStarts = postingStarts(weak, tokenIds.size);
   const weights = new Float64Array(tokenIds.size);
   for (const [token, id] of tokenIds) {
     if (id % TOKENS_PER_STEP === 0) yield;
-    const df = (strong[id] as number[]).length + (weak[id] as number[]).length;
+    const df =
+      (strongStarts[id + 1] as number) -
+      (strongStarts[id] as number) +
+      ((weakStarts[id + 1] as number) - (weakStarts[id] as number));
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
   const entries: IndexedEntry[][] = [];
@@ -341,15 +346,11 @@ export function* indexSteps(
     for (const term of group) addWords(normalizeText(term).match(LATIN_WORD) ?? []);
 
   // Per token, its postings as typed arrays: for a large knowledge base, in steps too.
-  const strongPostings: Int32Array[] = [];
-  const strongStrength: Float32Array[] = [];
-  const weakPostings: Int32Array[] = [];
-  for (let id = 0; id < tokenIds.size; id++) {
-    if (id % TOKENS_PER_STEP === 0) yield;
-    strongPostings.push(Int32Array.from(strong[id] as number[]));
-    strongStrength.push(Float32Array.from(strength[id] as number[]));
-    weakPostings.push(Int32Array.from(weak[id] as number[]));
-  }
+  const strongSorted = yield* sortedPostings(strong, strongStarts);
+  const weakSorted = yield* sortedPostings(weak, weakStarts);
+  const strongPostings = strongSorted.sections;
+  const strongStrength = strongSorted.strengths;
+  const weakPostings = weakSorted.sections;
   yield;
   const titles = entries.map((list) => list.filter((entry) => entry.isTitle));
   yield;
@@ -373,6 +374,58 @@ export function* indexSteps(
     typos,
     homophones,
   };
+}
+
+/** Postings in the order they were found: token, section and strength at the same place. */
+interface Postings {
+  tokens: number[];
+  sections: number[];
+  /** Empty for postings that have none (a body's). */
+  strengths: number[];
+}
+
+// Postings handled between two yields while they are sorted by token.
+const POSTINGS_PER_STEP = 65_536;
+
+// Where each token's postings start once sorted by token; the last entry is their count.
+function postingStarts(found: Postings, tokenCount: number): Int32Array {
+  const starts = new Int32Array(tokenCount + 1);
+  for (const token of found.tokens) starts[token + 1] = (starts[token + 1] as number) + 1;
+  for (let id = 0; id < tokenCount; id++)
+    starts[id + 1] = (starts[id + 1] as number) + (starts[id] as number);
+  return starts;
+}
+
+/**
+ * Per token, its sections (and their strengths) as views into one array of all postings: a
+ * counting sort by token, which keeps each token's sections in the order they were found.
+ */
+function* sortedPostings(
+  found: Postings,
+  starts: Int32Array,
+): Generator<void, { sections: Int32Array[]; strengths: Float32Array[] }> {
+  const tokenCount = starts.length - 1;
+  const total = found.tokens.length;
+  const sections = new Int32Array(total);
+  const strengths = new Float32Array(found.strengths.length > 0 ? total : 0);
+  const next = starts.slice(0, tokenCount);
+  for (let i = 0; i < total; i++) {
+    if (i % POSTINGS_PER_STEP === 0) yield;
+    const token = found.tokens[i] as number;
+    const at = (next[token] as number)++;
+    sections[at] = found.sections[i] as number;
+    if (strengths.length > 0) strengths[at] = found.strengths[i] as number;
+  }
+  const bySection: Int32Array[] = [];
+  const byStrength: Float32Array[] = [];
+  for (let id = 0; id < tokenCount; id++) {
+    if (id % TOKENS_PER_STEP === 0) yield;
+    const start = starts[id] as number;
+    const end = starts[id + 1] as number;
+    bySection.push(sections.subarray(start, end));
+    byStrength.push(strengths.subarray(start, strengths.length > 0 ? end : start));
+  }
+  return { sections: bySection, strengths: byStrength };
 }
 
 /**
