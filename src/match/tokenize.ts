@@ -102,11 +102,14 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let copiedTo = 0;
       let i = 0;
       while (i < text.length) {
-        if (starts[text.charCodeAt(i)] === 0) {
+        const unit = text.charCodeAt(i);
+        // Inside a Latin word no term starts: one that begins with a letter or digit matches
+        // at a word boundary only.
+        if (starts[unit] === 0 || (isWordUnit(unit) && isWordUnit(text.charCodeAt(i - 1)))) {
           i++;
           continue;
         }
-        let node: TrieNode | undefined = root.next.get(text.charCodeAt(i));
+        let node: TrieNode | undefined = root.next.get(unit);
         let matchEnd = -1;
         let matchConcept: string | undefined;
         for (let j = i; node !== undefined;) {
@@ -193,6 +196,8 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
     for (const run of runs) {
       if (IS_HAN.test(run)) {
         for (const token of words.get(run) ?? NO_WORDS) tokens.push(token);
+      } else if (!NEEDS_PARTS.test(run)) {
+        if (!STOP_WORDS.has(run)) tokens.push(run);
       } else for (const part of wordParts(run)) if (!STOP_WORDS.has(part)) tokens.push(part);
     }
     return tokens;
@@ -254,7 +259,7 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
       previousSingle = undefined;
       continue;
     }
-    if (HAN_CHAR.test(segment)) {
+    if (isSingleHan(segment)) {
       if (previousSingle !== undefined && !STOP_WORDS.has(previousSingle + segment))
         tokens.push(previousSingle + segment);
       previousSingle = segment;
@@ -271,9 +276,12 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
  * so that a synonym matches in any inflection.
  */
 export function stemLatinWords(text: string): string {
-  return text.replace(LATIN_RUN, (word) =>
-    STOP_WORDS.has(word) ? word : stems.get(word, stemmer),
-  );
+  return text.replace(LATIN_RUN, (word) => stems.get(word, stemOrStopWord));
+}
+
+// A stop word stays as it is; the cache holds both, so that a word costs one lookup.
+function stemOrStopWord(word: string): string {
+  return STOP_WORDS.has(word) ? word : stemmer(word);
 }
 
 /** Removes English stop words, keeping the text's other characters as they are. */
@@ -286,5 +294,12 @@ export function dropEnglishStopWords(text: string): string {
 
 /** True for a single Chinese character: such tokens say less than words and weigh less. */
 export function isSingleHan(token: string): boolean {
+  // The unified ideographs by range, the regular expression only for the rest: segments are
+  // tested one by one, and most are words or characters of those two blocks.
+  if (token.length === 1) {
+    const unit = token.charCodeAt(0);
+    if (unit < 0x2e80) return false;
+    if ((unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x3400 && unit <= 0x4dbf)) return true;
+  } else if (token.length !== 2) return false;
   return HAN_CHAR.test(token);
 }
