@@ -51,9 +51,11 @@ export interface ConceptFinder {
   extract(text: string): { concepts: string[]; rest: string };
 }
 
-// Keyed by UTF-16 code unit: reading `text[i]` would make a string per Chinese character.
+// Keyed by UTF-16 code unit: reading `text[i]` would make a string per Chinese character. A
+// node has a few children, found by a scan of their units: cheaper than hashing into a map.
 interface TrieNode {
-  next: Map<number, TrieNode>;
+  units: number[];
+  children: TrieNode[];
   concept?: string;
   latinStart?: boolean;
   latinEnd?: boolean;
@@ -66,7 +68,7 @@ interface TrieNode {
  * edges match anywhere.
  */
 export function createConceptFinder(groups: readonly (readonly string[])[]): ConceptFinder {
-  const root: TrieNode = { next: new Map() };
+  const root: TrieNode = { units: [], children: [] };
   for (const group of groups) {
     const concept = CONCEPT_PREFIX + normalizeText(group[0] ?? '').replace(/\s+/gu, '_');
     for (const raw of group) {
@@ -75,10 +77,11 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let node = root;
       for (let k = 0; k < term.length; k++) {
         const unit = term.charCodeAt(k);
-        let child = node.next.get(unit);
+        let child = childOf(node, unit);
         if (!child) {
-          child = { next: new Map() };
-          node.next.set(unit, child);
+          child = { units: [], children: [] };
+          node.units.push(unit);
+          node.children.push(child);
         }
         node = child;
       }
@@ -90,10 +93,14 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       }
     }
   }
-  // The code units a term starts with: most positions of a text start none, and a table
-  // says so more cheaply than the trie's map.
+  // The first nodes by the code unit a term starts with, dozens of them: a table, not a scan.
+  // Most positions of a text start none.
   const starts = new Uint8Array(0x10000);
-  for (const unit of root.next.keys()) starts[unit] = 1;
+  const firstNodes: (TrieNode | undefined)[] = Array.from({ length: 0x10000 }, () => undefined);
+  root.units.forEach((unit, k) => {
+    starts[unit] = 1;
+    firstNodes[unit] = root.children[k];
+  });
   return {
     extract(text) {
       const concepts: string[] = [];
@@ -109,7 +116,7 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
           i++;
           continue;
         }
-        let node: TrieNode | undefined = root.next.get(unit);
+        let node: TrieNode | undefined = firstNodes[unit];
         let matchEnd = -1;
         let matchConcept: string | undefined;
         for (let j = i; node !== undefined;) {
@@ -123,7 +130,7 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
           }
           j++;
           if (j >= text.length) break;
-          node = node.next.get(text.charCodeAt(j));
+          node = childOf(node, text.charCodeAt(j));
         }
         if (matchConcept !== undefined) {
           concepts.push(matchConcept);
@@ -139,6 +146,12 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       return { concepts, rest };
     },
   };
+}
+
+function childOf(node: TrieNode, unit: number): TrieNode | undefined {
+  const { units } = node;
+  for (let k = 0; k < units.length; k++) if (units[k] === unit) return node.children[k];
+  return undefined;
 }
 
 // a-z or 0-9; NaN (before the start or past the end of the text) is not.
