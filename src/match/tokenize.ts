@@ -190,7 +190,8 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
   for (const { runs } of split)
     for (const run of runs) {
       if (!IS_HAN.test(run) || words.has(run)) continue;
-      const cached = hanRuns.peek(run);
+      // A run too long to be cached is not looked up: hashing it would cost as much as a word.
+      const cached = run.length <= CACHED_RUN_CHARS ? hanRuns.peek(run) : undefined;
       if (cached) words.set(run, cached);
       else {
         words.set(run, NO_WORDS);
@@ -268,7 +269,7 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
     }
     // A stop word still pairs with its neighbour (还|款 is 还款, to repay), unless it is a
     // particle or pronoun, which joins with whatever stands next to it (呗|的).
-    if (!isWordLike || UNPAIRED.has(segment)) {
+    if (!isWordLike || (segment.length === 1 && UNPAIRED.has(segment))) {
       previousSingle = undefined;
       continue;
     }
