@@ -133,6 +133,8 @@ interface SectionLine {
  * analysis depends on nothing but the section's texts and the synonyms.
  */
 export class SectionAnalyses {
+  /** The strings the analyses' token and word numbers stand for. */
+  readonly strings: StringNumbers;
   private readonly bySection = new Map<Section, SectionAnalysis>();
   private readonly byContent = new Map<string, SectionAnalysis>();
   private readonly synonyms: string;
@@ -140,7 +142,14 @@ export class SectionAnalyses {
 
   constructor(synonyms: Knowledge['synonyms']) {
     this.synonyms = JSON.stringify(synonyms);
-    this.previous = kept?.synonyms === this.synonyms ? kept.byContent : new Map();
+    // The last build's analyses come with the numbering they were written in; one that has
+    // grown far past any one knowledge base (years of edits) starts again, analyses and all.
+    const reuse =
+      kept?.synonyms === this.synonyms && kept.strings.size <= MAX_NUMBERED_STRINGS
+        ? kept
+        : undefined;
+    this.previous = reuse?.byContent ?? new Map();
+    this.strings = reuse?.strings ?? new StringNumbers();
   }
 
   /** The section's analysis, from this build or the last one, or made now. */
@@ -149,7 +158,9 @@ export class SectionAnalyses {
     if (known) return known;
     const key = contentKey(section);
     const analysis =
-      this.byContent.get(key) ?? this.previous.get(key) ?? analyseSection(section, concepts);
+      this.byContent.get(key) ??
+      this.previous.get(key) ??
+      analyseSection(section, concepts, this.strings);
     this.bySection.set(section, analysis);
     this.byContent.set(key, analysis);
     return analysis;
@@ -160,11 +171,43 @@ export class SectionAnalyses {
    * is kept, so the memory held is that of one knowledge base's lines, not of every version.
    */
   keepForNextBuild(): void {
-    kept = { synonyms: this.synonyms, byContent: this.byContent };
+    kept = { synonyms: this.synonyms, byContent: this.byContent, strings: this.strings };
   }
 }
 
-let kept: { synonyms: string; byContent: ReadonlyMap<string, SectionAnalysis> } | undefined;
+let kept:
+  | { synonyms: string; byContent: ReadonlyMap<string, SectionAnalysis>; strings: StringNumbers }
+  | undefined;
+
+const MAX_NUMBERED_STRINGS = 4_000_000;
+
+/**
+ * Tokens and words by number, one number per distinct string, the same for every build that
+ * shares the analyses. A build then finds a token's id, or whether it has seen a word, in an
+ * array slot: hashing every token of every section again took a tenth of a large build.
+ */
+export class StringNumbers {
+  private readonly numbers = new Map<string, number>();
+  private readonly strings: string[] = [];
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  numberOf(text: string): number {
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.strings.length;
+      this.numbers.set(text, n);
+      this.strings.push(text);
+    }
+    return n;
+  }
+
+  stringOf(n: number): string {
+    return this.strings[n] as string;
+  }
+}
 
 // Everything `analyseSection` reads of a section, as one digest.
 function contentKey(section: Section): string {
@@ -173,17 +216,23 @@ function contentKey(section: Section): string {
 
 interface SectionAnalysis {
   lines: SectionLine[];
-  tokenized: string[][];
+  /** Per line, its tokens' numbers (a body's each once). */
+  tokenized: Int32Array[];
   /** Per line, its Chinese character pairs (titles and questions only). */
   pairs: Float64Array[];
-  /** The English words of all its lines, unstemmed, each once, for the typo vocabulary. */
-  words: string[];
+  /** The numbers of the English words of all its lines, unstemmed, each once, for the typos. */
+  words: Int32Array;
 }
 
 const LATIN_WORD = /[a-z][a-z']*/gu;
+const NO_TOKENS = new Int32Array(0);
 
 // Every line of the section is tokenised in one batch: one segmenter call per section.
-function analyseSection(section: Section, concepts: ConceptFinder): SectionAnalysis {
+function analyseSection(
+  section: Section,
+  concepts: ConceptFinder,
+  strings: StringNumbers,
+): SectionAnalysis {
   const lines: SectionLine[] = [];
   for (const lang of section.langs) {
     const text = section.text[lang];
@@ -200,15 +249,19 @@ function analyseSection(section: Section, concepts: ConceptFinder): SectionAnaly
   const tokenized = tokenizeMany(
     lines.map((l) => l.text),
     concepts,
-  ).map((tokens, i) => (lines[i]?.kind === 'body' ? [...new Set(tokens)] : tokens.slice()));
+  ).map((tokens, i) => {
+    const numbers = tokens.map((token) => strings.numberOf(token));
+    return Int32Array.from(lines[i]?.kind === 'body' ? new Set(numbers) : numbers);
+  });
   const pairs = lines.map(({ text, kind }) =>
     kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
   );
-  const words = new Set<string>();
-  for (const line of lines) for (const word of line.text.match(LATIN_WORD) ?? []) words.add(word);
+  const words = new Set<number>();
+  for (const line of lines)
+    for (const word of line.text.match(LATIN_WORD) ?? []) words.add(strings.numberOf(word));
   // Nothing reads a body's text again once it is tokenised: the kept analysis drops it.
   for (const line of lines) if (line.kind === 'body') line.text = '';
-  return { lines, tokenized, pairs, words: [...words] };
+  return { lines, tokenized, pairs, words: Int32Array.from(words) };
 }
 
 /**
@@ -220,10 +273,23 @@ export function* indexSteps(
   reuse?: SectionAnalyses,
 ): Generator<void, UncalibratedIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
+  const strings = reuse?.strings ?? new StringNumbers();
   const tokenIds = new Map<string, number>();
-  // Per token id, the string the map holds: the analyses, kept for the next build, point to it
-  // instead of a copy per occurrence.
-  const tokenOf: string[] = [];
+  let tokenCount = 0;
+  // Per string number, its token id in this index plus one (0: none yet), and whether the
+  // typo vocabulary has the word; grown as the analyses number new strings.
+  let idPlusOne = new Int32Array(strings.size + 1024);
+  let wordSeen = new Uint8Array(strings.size + 1024);
+  const room = (n: number) => {
+    if (n < idPlusOne.length) return;
+    const length = Math.max(n + 1, 2 * idPlusOne.length);
+    const ids = new Int32Array(length);
+    ids.set(idPlusOne);
+    idPlusOne = ids;
+    const seen = new Uint8Array(length);
+    seen.set(wordSeen);
+    wordSeen = seen;
+  };
   // Every posting as it is found, section by section: (token, section, strength) in flat lists,
   // sorted into per-token postings at the end. Appending to one list per token touched a
   // different array for every token of every section.
@@ -234,12 +300,13 @@ export function* indexSteps(
   const lineMark: number[] = [];
   const sectionMark: number[] = [];
   const uses: number[] = [];
-  const idOf = (token: string): number => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = tokenOf.length;
-      tokenIds.set(token, id);
-      tokenOf.push(token);
+  const idOf = (n: number): number => {
+    room(n);
+    let id = (idPlusOne[n] as number) - 1;
+    if (id === -1) {
+      id = tokenCount++;
+      idPlusOne[n] = id + 1;
+      tokenIds.set(strings.stringOf(n), id);
       lineMark.push(-1);
       sectionMark.push(-1);
       uses.push(0);
@@ -257,9 +324,14 @@ export function* indexSteps(
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
-    const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts);
+    const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts, strings);
     const { lines, tokenized, pairs } = analysis;
-    addWords(analysis.words);
+    for (const n of analysis.words) {
+      room(n);
+      if (wordSeen[n] === 1) continue;
+      wordSeen[n] = 1;
+      knownWords.add(strings.stringOf(n));
+    }
     // The tokens of its questions, titles and keywords, each once, in order of first use; per
     // token, how many questions use it, title and keyword words counting as `titleUses`.
     const used: number[] = [];
@@ -268,12 +340,11 @@ export function* indexSteps(
     const keywordEntries: KeywordEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
       const { text, kind } = lines[i] as SectionLine;
-      const tokens = tokenized[i] ?? [];
+      const tokens = tokenized[i] ?? NO_TOKENS;
       const line = lineCount++;
       const ids: number[] = [];
       for (let k = 0; k < tokens.length; k++) {
-        const id = idOf(tokens[k] as string);
-        tokens[k] = tokenOf[id] as string;
+        const id = idOf(tokens[k] as number);
         if (kind === 'body') inBody.push(id);
         else if (lineMark[id] !== line) {
           lineMark[id] = line;
