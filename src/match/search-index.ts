@@ -207,6 +207,29 @@ export class StringNumbers {
   stringOf(n: number): string {
     return this.strings[n] as string;
   }
+
+  // For `distinct`: per number, the call that last saw it.
+  private seen = new Int32Array(0);
+  private call = 0;
+
+  /** The numbers of `texts`, each once, in order of first occurrence. */
+  distinct(texts: Iterable<string>): Int32Array {
+    const numbers: number[] = [];
+    for (const text of texts) numbers.push(this.numberOf(text));
+    if (this.seen.length < this.strings.length || this.call === 0x7fffffff) {
+      this.seen = new Int32Array(Math.max(1024, 2 * this.strings.length));
+      this.call = 0;
+    }
+    const call = ++this.call;
+    const out = new Int32Array(numbers.length);
+    let count = 0;
+    for (const n of numbers) {
+      if (this.seen[n] === call) continue;
+      this.seen[n] = call;
+      out[count++] = n;
+    }
+    return out.slice(0, count);
+  }
 }
 
 // Everything `analyseSection` reads of a section, as one digest.
@@ -249,19 +272,18 @@ function analyseSection(
   const tokenized = tokenizeMany(
     lines.map((l) => l.text),
     concepts,
-  ).map((tokens, i) => {
-    const numbers = tokens.map((token) => strings.numberOf(token));
-    return Int32Array.from(lines[i]?.kind === 'body' ? new Set(numbers) : numbers);
-  });
+  ).map((tokens, i) =>
+    lines[i]?.kind === 'body'
+      ? strings.distinct(tokens)
+      : new Int32Array(tokens.map((token) => strings.numberOf(token))),
+  );
   const pairs = lines.map(({ text, kind }) =>
     kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
   );
-  const words = new Set<number>();
-  for (const line of lines)
-    for (const word of line.text.match(LATIN_WORD) ?? []) words.add(strings.numberOf(word));
+  const words = strings.distinct(lines.flatMap((line) => line.text.match(LATIN_WORD) ?? []));
   // Nothing reads a body's text again once it is tokenised: the kept analysis drops it.
   for (const line of lines) if (line.kind === 'body') line.text = '';
-  return { lines, tokenized, pairs, words: Int32Array.from(words) };
+  return { lines, tokenized, pairs, words };
 }
 
 /**
