@@ -14,20 +14,29 @@ const HAN = /^\p{Script=Han}$/u;
 
 // The unified ideographs by range, a comparison or two per character; the regular expression
 // only for the few Han characters elsewhere (々, 〇, radicals). Below U+2E80 nothing is Han.
-function isHan(codePoint: number, char: string): boolean {
+function isHan(codePoint: number): boolean {
   if (codePoint < 0x2e80) return false;
   if ((codePoint >= 0x4e00 && codePoint <= 0x9fff) || (codePoint >= 0x3400 && codePoint <= 0x4dbf))
     return true;
-  return HAN.test(char);
+  return HAN.test(String.fromCodePoint(codePoint));
 }
 
 /** The distinct pairs of adjacent Chinese characters of a normalised text, sorted, as numbers. */
 export function hanPairs(text: string): Float64Array {
   let previous = -1;
   const pairs: number[] = [];
-  for (const char of text) {
-    const codePoint = char.codePointAt(0) as number;
-    if (!isHan(codePoint, char)) {
+  // By code unit, joining surrogate pairs: iterating the string would make a string per
+  // character, of which English text, most of a knowledge base, has nothing to pair.
+  for (let k = 0; k < text.length; k++) {
+    let codePoint = text.charCodeAt(k);
+    if (codePoint >= 0xd800 && codePoint <= 0xdbff) {
+      const low = text.charCodeAt(k + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        codePoint = (codePoint - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        k++;
+      }
+    }
+    if (!isHan(codePoint)) {
       previous = -1;
       continue;
     }

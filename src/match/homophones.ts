@@ -5,6 +5,7 @@
  */
 import type * as PinyinPro from 'pinyin-pro';
 import { loadOnUse } from '../load-on-use.js';
+import { BoundedCache } from './bounded-cache.js';
 
 const HAN_WORD = /^\p{Script=Han}{2,}$/u;
 
@@ -13,7 +14,11 @@ export type HomophoneTable = ReadonlyMap<string, string>;
 
 // Loaded by the first word it is asked about: a start from the prepared knowledge has none.
 const pinyinPro = loadOnUse<typeof PinyinPro>('pinyin-pro');
-const sound = (word: string) => pinyinPro().pinyin(word, { toneType: 'none', separator: '' });
+// A build reads every word of the knowledge, and the calibration's builds and the next reload
+// read the same words again: each word's sound is worked out once.
+const sounds = new BoundedCache<string, string>(100_000);
+const sound = (word: string) =>
+  sounds.get(word, (w) => pinyinPro().pinyin(w, { toneType: 'none', separator: '' }));
 
 /**
  * Builds the table from the index's Chinese words of two characters or more, and from the

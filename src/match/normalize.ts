@@ -14,6 +14,10 @@ const HAN_SPACING = /(?<=\p{Script=Han})\s+|\s+(?=\p{Script=Han})/gu;
 const HAN = /\p{Script=Han}/u;
 const SURROGATE = /[\uD800-\uDFFF]/u;
 const PUNCTUATION = /[\p{P}\p{S}]+/gu;
+const ASCII_ONLY = /^\p{ASCII}*$/u;
+// The ASCII characters of PUNCTUATION (every ASCII character that is neither a letter, a digit,
+// a space nor a control is one), as a class that needs no Unicode table.
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]+/g;
 
 /** The longest question the matcher reads; the rest of a pasted wall of text adds no meaning. */
 export const MAX_QUESTION_CHARS = 500;
@@ -26,15 +30,14 @@ export const MAX_QUESTION_CHARS = 500;
 export function normalizeText(raw: string, options: { maxChars?: number } = {}): string {
   const maxChars = options.maxChars ?? MAX_QUESTION_CHARS;
   let text = raw.slice(0, maxChars * 2);
+  if (ASCII_ONLY.test(text)) return normalizeAscii(text, maxChars);
   // The lookarounds test every position: run them only on text with a surrogate at all.
   if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(text.toLowerCase());
   text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
-  text = text.replace(PUNCTUATION, (match) =>
-    /[-']/u.test(match) && match.length === 1 ? match : ' ',
-  );
+  text = text.replace(PUNCTUATION, keepLoneHyphenOrApostrophe);
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
   if (HAN.test(text)) text = text.replace(HAN_SPACING, '');
   // A cut between the two halves of a surrogate pair would leave half a character behind.
@@ -43,4 +46,22 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
     .trim()
     .slice(0, maxChars)
     .replace(/[\uD800-\uDBFF]$/u, '');
+}
+
+// A single hyphen or apostrophe joins the parts of a word; any other punctuation separates.
+function keepLoneHyphenOrApostrophe(match: string): string {
+  return /[-']/u.test(match) && match.length === 1 ? match : ' ';
+}
+
+/**
+ * {@link normalizeText} for text of ASCII characters only, most of an English knowledge base:
+ * the same steps less those that change no ASCII character (NFKC, invisible and lone surrogate
+ * characters, Traditional script, Chinese fillers and spacing).
+ */
+function normalizeAscii(raw: string, maxChars: number): string {
+  let text = raw.trim();
+  text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
+  text = text.toLowerCase().replace(ENGLISH_FILLER, ' ');
+  text = text.replace(ASCII_PUNCTUATION, keepLoneHyphenOrApostrophe);
+  return text.replace(/\s+/gu, ' ').trim().slice(0, maxChars);
 }

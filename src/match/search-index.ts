@@ -133,6 +133,8 @@ interface SectionLine {
  * analysis depends on nothing but the section's texts and the synonyms.
  */
 export class SectionAnalyses {
+  /** The strings the analyses' token and word numbers stand for. */
+  readonly strings: StringNumbers;
   private readonly bySection = new Map<Section, SectionAnalysis>();
   private readonly byContent = new Map<string, SectionAnalysis>();
   private readonly synonyms: string;
@@ -140,7 +142,14 @@ export class SectionAnalyses {
 
   constructor(synonyms: Knowledge['synonyms']) {
     this.synonyms = JSON.stringify(synonyms);
-    this.previous = kept?.synonyms === this.synonyms ? kept.byContent : new Map();
+    // The last build's analyses come with the numbering they were written in; one that has
+    // grown far past any one knowledge base (years of edits) starts again, analyses and all.
+    const reuse =
+      kept?.synonyms === this.synonyms && kept.strings.size <= MAX_NUMBERED_STRINGS
+        ? kept
+        : undefined;
+    this.previous = reuse?.byContent ?? new Map();
+    this.strings = reuse?.strings ?? new StringNumbers();
   }
 
   /** The section's analysis, from this build or the last one, or made now. */
@@ -149,7 +158,9 @@ export class SectionAnalyses {
     if (known) return known;
     const key = contentKey(section);
     const analysis =
-      this.byContent.get(key) ?? this.previous.get(key) ?? analyseSection(section, concepts);
+      this.byContent.get(key) ??
+      this.previous.get(key) ??
+      analyseSection(section, concepts, this.strings);
     this.bySection.set(section, analysis);
     this.byContent.set(key, analysis);
     return analysis;
@@ -160,11 +171,66 @@ export class SectionAnalyses {
    * is kept, so the memory held is that of one knowledge base's lines, not of every version.
    */
   keepForNextBuild(): void {
-    kept = { synonyms: this.synonyms, byContent: this.byContent };
+    kept = { synonyms: this.synonyms, byContent: this.byContent, strings: this.strings };
   }
 }
 
-let kept: { synonyms: string; byContent: ReadonlyMap<string, SectionAnalysis> } | undefined;
+let kept:
+  | { synonyms: string; byContent: ReadonlyMap<string, SectionAnalysis>; strings: StringNumbers }
+  | undefined;
+
+const MAX_NUMBERED_STRINGS = 4_000_000;
+
+/**
+ * Tokens and words by number, one number per distinct string, the same for every build that
+ * shares the analyses. A build then finds a token's id, or whether it has seen a word, in an
+ * array slot: hashing every token of every section again took a tenth of a large build.
+ */
+export class StringNumbers {
+  private readonly numbers = new Map<string, number>();
+  private readonly strings: string[] = [];
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  numberOf(text: string): number {
+    let n = this.numbers.get(text);
+    if (n === undefined) {
+      n = this.strings.length;
+      this.numbers.set(text, n);
+      this.strings.push(text);
+    }
+    return n;
+  }
+
+  stringOf(n: number): string {
+    return this.strings[n] as string;
+  }
+
+  // For `distinct`: per number, the call that last saw it.
+  private seen = new Int32Array(0);
+  private call = 0;
+
+  /** The numbers of `texts`, each once, in order of first occurrence. */
+  distinct(texts: Iterable<string>): Int32Array {
+    const numbers: number[] = [];
+    for (const text of texts) numbers.push(this.numberOf(text));
+    if (this.seen.length < this.strings.length || this.call === 0x7fffffff) {
+      this.seen = new Int32Array(Math.max(1024, 2 * this.strings.length));
+      this.call = 0;
+    }
+    const call = ++this.call;
+    const out = new Int32Array(numbers.length);
+    let count = 0;
+    for (const n of numbers) {
+      if (this.seen[n] === call) continue;
+      this.seen[n] = call;
+      out[count++] = n;
+    }
+    return out.slice(0, count);
+  }
+}
 
 // Everything `analyseSection` reads of a section, as one digest.
 function contentKey(section: Section): string {
@@ -173,17 +239,23 @@ function contentKey(section: Section): string {
 
 interface SectionAnalysis {
   lines: SectionLine[];
-  tokenized: string[][];
+  /** Per line, its tokens' numbers (a body's each once). */
+  tokenized: Int32Array[];
   /** Per line, its Chinese character pairs (titles and questions only). */
   pairs: Float64Array[];
-  /** The English words of all its lines, unstemmed, each once, for the typo vocabulary. */
-  words: string[];
+  /** The numbers of the English words of all its lines, unstemmed, each once, for the typos. */
+  words: Int32Array;
 }
 
 const LATIN_WORD = /[a-z][a-z']*/gu;
+const NO_TOKENS = new Int32Array(0);
 
 // Every line of the section is tokenised in one batch: one segmenter call per section.
-function analyseSection(section: Section, concepts: ConceptFinder): SectionAnalysis {
+function analyseSection(
+  section: Section,
+  concepts: ConceptFinder,
+  strings: StringNumbers,
+): SectionAnalysis {
   const lines: SectionLine[] = [];
   for (const lang of section.langs) {
     const text = section.text[lang];
@@ -200,15 +272,18 @@ function analyseSection(section: Section, concepts: ConceptFinder): SectionAnaly
   const tokenized = tokenizeMany(
     lines.map((l) => l.text),
     concepts,
-  ).map((tokens, i) => (lines[i]?.kind === 'body' ? [...new Set(tokens)] : tokens.slice()));
+  ).map((tokens, i) =>
+    lines[i]?.kind === 'body'
+      ? strings.distinct(tokens)
+      : new Int32Array(tokens.map((token) => strings.numberOf(token))),
+  );
   const pairs = lines.map(({ text, kind }) =>
     kind === 'title' || kind === 'question' ? hanPairs(text) : NO_PAIRS,
   );
-  const words = new Set<string>();
-  for (const line of lines) for (const word of line.text.match(LATIN_WORD) ?? []) words.add(word);
+  const words = strings.distinct(lines.flatMap((line) => line.text.match(LATIN_WORD) ?? []));
   // Nothing reads a body's text again once it is tokenised: the kept analysis drops it.
   for (const line of lines) if (line.kind === 'body') line.text = '';
-  return { lines, tokenized, pairs, words: [...words] };
+  return { lines, tokenized, pairs, words };
 }
 
 /**
@@ -220,77 +295,129 @@ export function* indexSteps(
   reuse?: SectionAnalyses,
 ): Generator<void, UncalibratedIndex> {
   const concepts = createConceptFinder(knowledge.synonyms);
+  const strings = reuse?.strings ?? new StringNumbers();
   const tokenIds = new Map<string, number>();
-  // Per token id, the string the map holds: the analyses, kept for the next build, point to it
-  // instead of a copy per occurrence.
-  const tokenOf: string[] = [];
-  const idOf = (token: string): number => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = tokenIds.size;
-      tokenIds.set(token, id);
-      tokenOf.push(token);
+  let tokenCount = 0;
+  // Per string number, its token id in this index plus one (0: none yet), and whether the
+  // typo vocabulary has the word; grown as the analyses number new strings.
+  let idPlusOne = new Int32Array(strings.size + 1024);
+  let wordSeen = new Uint8Array(strings.size + 1024);
+  const room = (n: number) => {
+    if (n < idPlusOne.length) return;
+    const length = Math.max(n + 1, 2 * idPlusOne.length);
+    const ids = new Int32Array(length);
+    ids.set(idPlusOne);
+    idPlusOne = ids;
+    const seen = new Uint8Array(length);
+    seen.set(wordSeen);
+    wordSeen = seen;
+  };
+  // Every posting as it is found, section by section: (token, section, strength) in flat lists,
+  // sorted into per-token postings at the end. Appending to one list per token touched a
+  // different array for every token of every section.
+  const strong: Postings = { tokens: [], sections: [], strengths: [] };
+  const weak: Postings = { tokens: [], sections: [], strengths: [] };
+  // Per token id, marks that say which line and section last used it: dense from the start, so
+  // that marking is an array slot, not a hash.
+  const lineMark: number[] = [];
+  const sectionMark: number[] = [];
+  const uses: number[] = [];
+  const idOf = (n: number): number => {
+    room(n);
+    let id = (idPlusOne[n] as number) - 1;
+    if (id === -1) {
+      id = tokenCount++;
+      idPlusOne[n] = id + 1;
+      tokenIds.set(strings.stringOf(n), id);
+      lineMark.push(-1);
+      sectionMark.push(-1);
+      uses.push(0);
     }
     return id;
   };
-  const strong: number[][] = [];
-  const strength: number[][] = [];
-  const weak: number[][] = [];
   const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
   const keywords: KeywordEntry[][] = [];
   const knownWords = new Set<string>();
   const addWords = (words: readonly string[]) => {
     for (const word of words) knownWords.add(word);
   };
+  const floor = tuning.questionStrengthFloor;
+  let lineCount = 0;
 
   for (const [index, section] of knowledge.sections.entries()) {
     yield;
-    const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts);
+    const analysis = reuse?.get(section, concepts) ?? analyseSection(section, concepts, strings);
     const { lines, tokenized, pairs } = analysis;
-    addWords(analysis.words);
-    // Per token: how many questions use it; title and keyword words count as `titleUses`.
-    const uses = new Map<number, number>();
-    const inBody = new Set<number>();
+    for (const n of analysis.words) {
+      room(n);
+      if (wordSeen[n] === 1) continue;
+      wordSeen[n] = 1;
+      knownWords.add(strings.stringOf(n));
+    }
+    // The tokens of its questions, titles and keywords, each once, in order of first use; per
+    // token, how many questions use it, title and keyword words counting as `titleUses`.
+    const used: number[] = [];
+    const inBody: number[] = [];
     const entries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[] = [];
     const keywordEntries: KeywordEntry[] = [];
-    lines.forEach(({ text, kind }, i) => {
-      const tokens = tokenized[i] ?? [];
+    for (let i = 0; i < lines.length; i++) {
+      const { text, kind } = lines[i] as SectionLine;
+      const tokens = tokenized[i] ?? NO_TOKENS;
+      const line = lineCount++;
       const ids: number[] = [];
       for (let k = 0; k < tokens.length; k++) {
-        const id = idOf(tokens[k] as string);
-        tokens[k] = tokenOf[id] as string;
-        if (kind === 'body') inBody.add(id);
-        else if (!ids.includes(id)) ids.push(id);
+        const id = idOf(tokens[k] as number);
+        if (kind === 'body') inBody.push(id);
+        else if (lineMark[id] !== line) {
+          lineMark[id] = line;
+          ids.push(id);
+        }
       }
-      if (kind === 'body') return;
+      if (kind === 'body') continue;
       if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
       for (const id of ids) {
-        uses.set(
-          id,
+        if (sectionMark[id] !== index) {
+          sectionMark[id] = index;
+          uses[id] = 0;
+          used.push(id);
+        }
+        uses[id] =
           kind === 'question'
-            ? Math.min((uses.get(id) ?? 0) + 1, tuning.titleUses)
-            : tuning.titleUses,
-        );
+            ? Math.min((uses[id] as number) + 1, tuning.titleUses)
+            : tuning.titleUses;
       }
       if (kind !== 'keyword' && ids.length > 0)
         entries.push({ text, isTitle: kind === 'title', ids, pairs: pairs[i] ?? NO_PAIRS });
-    });
-    for (const [id, count] of uses) {
-      (strong[id] ??= []).push(index);
-      const floor = tuning.questionStrengthFloor;
-      (strength[id] ??= []).push(Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses));
     }
-    for (const id of inBody) if (!uses.has(id)) (weak[id] ??= []).push(index);
+    for (const id of used) {
+      strong.tokens.push(id);
+      strong.sections.push(index);
+      const count = uses[id] as number;
+      strong.strengths.push(Math.min(1, floor + ((1 - floor) * count) / tuning.titleUses));
+    }
+    // A body word no question, title or keyword uses, once however many bodies use it.
+    for (const id of inBody) {
+      if (sectionMark[id] === index) continue;
+      sectionMark[id] = index;
+      weak.tokens.push(id);
+      weak.sections.push(index);
+    }
     rawEntries.push(entries);
     keywords.push(keywordEntries);
   }
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
   const maxIdf = Math.log(1 + sectionCount);
+  yield;
+  const strongStarts = postingStarts(strong, tokenIds.size);
+  const weakStarts = postingStarts(weak, tokenIds.size);
   const weights = new Float64Array(tokenIds.size);
   for (const [token, id] of tokenIds) {
     if (id % TOKENS_PER_STEP === 0) yield;
-    const df = (strong[id]?.length ?? 0) + (weak[id]?.length ?? 0);
+    const df =
+      (strongStarts[id + 1] as number) -
+      (strongStarts[id] as number) +
+      ((weakStarts[id + 1] as number) - (weakStarts[id] as number));
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
   const entries: IndexedEntry[][] = [];
@@ -312,15 +439,11 @@ export function* indexSteps(
     for (const term of group) addWords(normalizeText(term).match(LATIN_WORD) ?? []);
 
   // Per token, its postings as typed arrays: for a large knowledge base, in steps too.
-  const strongPostings: Int32Array[] = [];
-  const strongStrength: Float32Array[] = [];
-  const weakPostings: Int32Array[] = [];
-  for (let id = 0; id < tokenIds.size; id++) {
-    if (id % TOKENS_PER_STEP === 0) yield;
-    strongPostings.push(Int32Array.from(strong[id] ?? []));
-    strongStrength.push(Float32Array.from(strength[id] ?? []));
-    weakPostings.push(Int32Array.from(weak[id] ?? []));
-  }
+  const strongSorted = yield* sortedPostings(strong, strongStarts);
+  const weakSorted = yield* sortedPostings(weak, weakStarts);
+  const strongPostings = strongSorted.sections;
+  const strongStrength = strongSorted.strengths;
+  const weakPostings = weakSorted.sections;
   yield;
   const titles = entries.map((list) => list.filter((entry) => entry.isTitle));
   yield;
@@ -344,6 +467,58 @@ export function* indexSteps(
     typos,
     homophones,
   };
+}
+
+/** Postings in the order they were found: token, section and strength at the same place. */
+interface Postings {
+  tokens: number[];
+  sections: number[];
+  /** Empty for postings that have none (a body's). */
+  strengths: number[];
+}
+
+// Postings handled between two yields while they are sorted by token.
+const POSTINGS_PER_STEP = 65_536;
+
+// Where each token's postings start once sorted by token; the last entry is their count.
+function postingStarts(found: Postings, tokenCount: number): Int32Array {
+  const starts = new Int32Array(tokenCount + 1);
+  for (const token of found.tokens) starts[token + 1] = (starts[token + 1] as number) + 1;
+  for (let id = 0; id < tokenCount; id++)
+    starts[id + 1] = (starts[id + 1] as number) + (starts[id] as number);
+  return starts;
+}
+
+/**
+ * Per token, its sections (and their strengths) as views into one array of all postings: a
+ * counting sort by token, which keeps each token's sections in the order they were found.
+ */
+function* sortedPostings(
+  found: Postings,
+  starts: Int32Array,
+): Generator<void, { sections: Int32Array[]; strengths: Float32Array[] }> {
+  const tokenCount = starts.length - 1;
+  const total = found.tokens.length;
+  const sections = new Int32Array(total);
+  const strengths = new Float32Array(found.strengths.length > 0 ? total : 0);
+  const next = starts.slice(0, tokenCount);
+  for (let i = 0; i < total; i++) {
+    if (i % POSTINGS_PER_STEP === 0) yield;
+    const token = found.tokens[i] as number;
+    const at = (next[token] as number)++;
+    sections[at] = found.sections[i] as number;
+    if (strengths.length > 0) strengths[at] = found.strengths[i] as number;
+  }
+  const bySection: Int32Array[] = [];
+  const byStrength: Float32Array[] = [];
+  for (let id = 0; id < tokenCount; id++) {
+    if (id % TOKENS_PER_STEP === 0) yield;
+    const start = starts[id] as number;
+    const end = starts[id + 1] as number;
+    bySection.push(sections.subarray(start, end));
+    byStrength.push(strengths.subarray(start, strengths.length > 0 ? end : start));
+  }
+  return { sections: bySection, strengths: byStrength };
 }
 
 /**

@@ -51,9 +51,11 @@ export interface ConceptFinder {
   extract(text: string): { concepts: string[]; rest: string };
 }
 
-// Keyed by UTF-16 code unit: reading `text[i]` would make a string per Chinese character.
+// Keyed by UTF-16 code unit: reading `text[i]` would make a string per Chinese character. A
+// node has a few children, found by a scan of their units: cheaper than hashing into a map.
 interface TrieNode {
-  next: Map<number, TrieNode>;
+  units: number[];
+  children: TrieNode[];
   concept?: string;
   latinStart?: boolean;
   latinEnd?: boolean;
@@ -66,7 +68,7 @@ interface TrieNode {
  * edges match anywhere.
  */
 export function createConceptFinder(groups: readonly (readonly string[])[]): ConceptFinder {
-  const root: TrieNode = { next: new Map() };
+  const root: TrieNode = { units: [], children: [] };
   for (const group of groups) {
     const concept = CONCEPT_PREFIX + normalizeText(group[0] ?? '').replace(/\s+/gu, '_');
     for (const raw of group) {
@@ -75,10 +77,11 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let node = root;
       for (let k = 0; k < term.length; k++) {
         const unit = term.charCodeAt(k);
-        let child = node.next.get(unit);
+        let child = childOf(node, unit);
         if (!child) {
-          child = { next: new Map() };
-          node.next.set(unit, child);
+          child = { units: [], children: [] };
+          node.units.push(unit);
+          node.children.push(child);
         }
         node = child;
       }
@@ -90,10 +93,14 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       }
     }
   }
-  // The code units a term starts with: most positions of a text start none, and a table
-  // says so more cheaply than the trie's map.
+  // The first nodes by the code unit a term starts with, dozens of them: a table, not a scan.
+  // Most positions of a text start none.
   const starts = new Uint8Array(0x10000);
-  for (const unit of root.next.keys()) starts[unit] = 1;
+  const firstNodes: (TrieNode | undefined)[] = Array.from({ length: 0x10000 }, () => undefined);
+  root.units.forEach((unit, k) => {
+    starts[unit] = 1;
+    firstNodes[unit] = root.children[k];
+  });
   return {
     extract(text) {
       const concepts: string[] = [];
@@ -102,11 +109,14 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       let copiedTo = 0;
       let i = 0;
       while (i < text.length) {
-        if (starts[text.charCodeAt(i)] === 0) {
+        const unit = text.charCodeAt(i);
+        // Inside a Latin word no term starts: one that begins with a letter or digit matches
+        // at a word boundary only.
+        if (starts[unit] === 0 || (isWordUnit(unit) && isWordUnit(text.charCodeAt(i - 1)))) {
           i++;
           continue;
         }
-        let node: TrieNode | undefined = root.next.get(text.charCodeAt(i));
+        let node: TrieNode | undefined = firstNodes[unit];
         let matchEnd = -1;
         let matchConcept: string | undefined;
         for (let j = i; node !== undefined;) {
@@ -120,7 +130,7 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
           }
           j++;
           if (j >= text.length) break;
-          node = node.next.get(text.charCodeAt(j));
+          node = childOf(node, text.charCodeAt(j));
         }
         if (matchConcept !== undefined) {
           concepts.push(matchConcept);
@@ -136,6 +146,12 @@ export function createConceptFinder(groups: readonly (readonly string[])[]): Con
       return { concepts, rest };
     },
   };
+}
+
+function childOf(node: TrieNode, unit: number): TrieNode | undefined {
+  const { units } = node;
+  for (let k = 0; k < units.length; k++) if (units[k] === unit) return node.children[k];
+  return undefined;
 }
 
 // a-z or 0-9; NaN (before the start or past the end of the text) is not.
@@ -174,7 +190,8 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
   for (const { runs } of split)
     for (const run of runs) {
       if (!IS_HAN.test(run) || words.has(run)) continue;
-      const cached = hanRuns.peek(run);
+      // A run too long to be cached is not looked up: hashing it would cost as much as a word.
+      const cached = run.length <= CACHED_RUN_CHARS ? hanRuns.peek(run) : undefined;
       if (cached) words.set(run, cached);
       else {
         words.set(run, NO_WORDS);
@@ -193,6 +210,8 @@ export function tokenizeMany(texts: readonly string[], concepts?: ConceptFinder)
     for (const run of runs) {
       if (IS_HAN.test(run)) {
         for (const token of words.get(run) ?? NO_WORDS) tokens.push(token);
+      } else if (!NEEDS_PARTS.test(run)) {
+        if (!STOP_WORDS.has(run)) tokens.push(run);
       } else for (const part of wordParts(run)) if (!STOP_WORDS.has(part)) tokens.push(part);
     }
     return tokens;
@@ -250,11 +269,11 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
     }
     // A stop word still pairs with its neighbour (还|款 is 还款, to repay), unless it is a
     // particle or pronoun, which joins with whatever stands next to it (呗|的).
-    if (!isWordLike || UNPAIRED.has(segment)) {
+    if (!isWordLike || (segment.length === 1 && UNPAIRED.has(segment))) {
       previousSingle = undefined;
       continue;
     }
-    if (HAN_CHAR.test(segment)) {
+    if (isSingleHan(segment)) {
       if (previousSingle !== undefined && !STOP_WORDS.has(previousSingle + segment))
         tokens.push(previousSingle + segment);
       previousSingle = segment;
@@ -271,9 +290,12 @@ function segmentBatch(runs: readonly string[], out: Map<string, string[]>): void
  * so that a synonym matches in any inflection.
  */
 export function stemLatinWords(text: string): string {
-  return text.replace(LATIN_RUN, (word) =>
-    STOP_WORDS.has(word) ? word : stems.get(word, stemmer),
-  );
+  return text.replace(LATIN_RUN, (word) => stems.get(word, stemOrStopWord));
+}
+
+// A stop word stays as it is; the cache holds both, so that a word costs one lookup.
+function stemOrStopWord(word: string): string {
+  return STOP_WORDS.has(word) ? word : stemmer(word);
 }
 
 /** Removes English stop words, keeping the text's other characters as they are. */
@@ -286,5 +308,12 @@ export function dropEnglishStopWords(text: string): string {
 
 /** True for a single Chinese character: such tokens say less than words and weigh less. */
 export function isSingleHan(token: string): boolean {
+  // The unified ideographs by range, the regular expression only for the rest: segments are
+  // tested one by one, and most are words or characters of those two blocks.
+  if (token.length === 1) {
+    const unit = token.charCodeAt(0);
+    if (unit < 0x2e80) return false;
+    if ((unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x3400 && unit <= 0x4dbf)) return true;
+  } else if (token.length !== 2) return false;
   return HAN_CHAR.test(token);
 }
