@@ -283,7 +283,7 @@ async function readAndValidate(dir: string): Promise<{ knowledge: Knowledge; fil
   const files = await readKnowledgeFolder(dir);
   const checked = await validateKnowledgeFilesAsync(files, dir);
   if (!checked.ok) throw new KnowledgeError(checked.problems);
-  return { knowledge: checked.knowledge, files: digestOfFiles(files) };
+  return { knowledge: checked.knowledge, files: await digestOfFiles(files) };
 }
 
 // Same folder, so the rename is atomic: a reader sees the old text or the new, never half.

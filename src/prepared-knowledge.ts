@@ -100,7 +100,7 @@ export class PreparedKnowledge {
     build: IndexBuilder,
   ): Promise<{ store: KnowledgeStore; from: FirstLoad }> {
     const inputs = await readKnowledgeFolder(dir);
-    const files = digestOfFiles(inputs);
+    const files = await digestOfFiles(inputs);
     const kept = await this.read(this.sourceDigest(files));
     if (kept) {
       this.kept = files;

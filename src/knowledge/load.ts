@@ -80,10 +80,20 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
   return checked.knowledge;
 }
 
-/** A digest of what `files` hold, names and texts: equal digests, the same knowledge. */
-export function digestOfFiles(files: readonly KnowledgeFileInput[]): string {
+/**
+ * A digest of what `files` hold, names and texts: equal digests, the same knowledge. Hashed in
+ * slices, giving the event loop back: ten thousand files are tens of megabytes, some 80 ms.
+ */
+export function digestOfFiles(files: readonly KnowledgeFileInput[]): Promise<string> {
+  return runInSlices(digestSteps(files));
+}
+
+function* digestSteps(files: readonly KnowledgeFileInput[]): Generator<void, string> {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(JSON.stringify(file));
+  for (const file of files) {
+    hash.update(JSON.stringify(file));
+    yield;
+  }
   return hash.digest('hex');
 }
 
