@@ -19,6 +19,7 @@ import {
   askPrivately,
 } from '../support/bot-harness.js';
 import type { SentMessage } from '../support/fake-bot-api.js';
+import { inProcessMatcher, type QuestionMatcher } from '../../src/match-thread/thread-matcher.js';
 
 // The learning loop is about real questions and the matcher's real alternatives: it runs on
 // the shipped knowledge, as the answer-quality tests do.
@@ -157,5 +158,27 @@ describe('the learning loop', () => {
     const [topics] = await askPrivately(bot, USER_ID, '/topics');
     await press(bot, USER_ID, topics!, sectionButtons(topics!)[1]!.text);
     expect(logsWith(bot.logs, 'suggestion')).toEqual([]);
+  });
+});
+
+describe('the pick after 👎', () => {
+  test("is matched where the questions are: through the bot's matcher, as the question was", async () => {
+    const asked: string[] = [];
+    const matcher: QuestionMatcher = {
+      match: async (snapshot, question, options) => {
+        asked.push(question);
+        return inProcessMatcher.match(snapshot, question, options);
+      },
+    };
+    const bot = await start({ knowledgeFrom: SHIPPED_KNOWLEDGE, matcher });
+    const answer = (await askPrivately(bot, USER_ID, WITH_ALTERNATIVE)).at(-1)!;
+    expect(asked).toEqual([WITH_ALTERNATIVE]);
+    const [pick] = await press(bot, USER_ID, answer, en.voteDownButton);
+    expect(visibleText(pick!)).toBe(en.pickAnother);
+    expect(asked).toEqual([WITH_ALTERNATIVE, WITH_ALTERNATIVE]);
+    // The matcher's nearest sections lead the list, the answered one left out.
+    const titles = sectionButtons(pick!).map((b) => b.text);
+    expect(titles[0]).toContain(titleOf(bot.store, 'esim-remote-control', 'en'));
+    expect(titles.some((t) => t.includes(titleOf(bot.store, 'esim', 'en')))).toBe(false);
   });
 });

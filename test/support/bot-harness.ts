@@ -16,6 +16,7 @@ import { botSettings } from '../../src/app.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import type { BotContext } from '../../src/bot/context.js';
 import type { BotDeps, BotSettings } from '../../src/bot/deps.js';
+import type { QuestionMatcher } from '../../src/match-thread/thread-matcher.js';
 import { parseConfig } from '../../src/config.js';
 import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
 import { SqliteFeedbackStore } from '../../src/feedback/sqlite-feedback-store.js';
@@ -146,6 +147,8 @@ export interface HarnessOptions {
   feedback?: FeedbackStore;
   /** The clock the bot reads (question and vote times, report periods, upload expiry). */
   now?: () => Date;
+  /** Where questions are matched; default: in process, as without a matcher thread. */
+  matcher?: QuestionMatcher;
   /** Counts for `GET /metrics`; none when absent. */
   metrics?: BotMetrics;
 }
@@ -193,6 +196,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       feedback,
       ...(options.now ? { now: options.now } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.matcher ? { matcher: options.matcher } : {}),
     };
     const bot = createBot(fake.token, deps, { botInfo: fake.botInfo, apiRoot: fake.apiRoot });
     return {

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { Section } from '../../knowledge/types.js';
-import { matchQuestion } from '../../match/match-question.js';
+import type { KnowledgeSnapshot } from '../../knowledge-store.js';
+import { inProcessMatcher } from '../../match-thread/thread-matcher.js';
 import { parseShowSectionData, showSectionData, type ReplyButton } from '../answer.js';
 import { noneOfTheseData, questionOfMessage } from '../callback-marks.js';
 import { userLang, type BotContext } from '../context.js';
@@ -63,8 +64,9 @@ export function learningFeature(deps: BotDeps): Composer<BotContext> {
     if (prompted.size >= PROMPTED_LIMIT) prompted.clear();
     prompted.add(mark.questionId);
     const lang = question.lang;
-    const choices = pickChoices(deps, question.text, question.bestSection);
-    const fallback = deps.store.current.knowledge.languages.fallback;
+    const snapshot = deps.store.current;
+    const choices = await pickChoices(deps, snapshot, question.text, question.bestSection);
+    const fallback = snapshot.knowledge.languages.fallback;
     const rows: ReplyButton[][] = choices.map((s) => [
       { text: sectionText(s, lang, fallback).title, data: showSectionData(s.id, lang) },
     ]);
@@ -81,9 +83,19 @@ export function learningFeature(deps: BotDeps): Composer<BotContext> {
   return composer;
 }
 
-function pickChoices(deps: BotDeps, text: string, answered: string | undefined): Section[] {
-  const { index, knowledge } = deps.store.current;
-  const result = matchQuestion(index, text, { maxAlternatives: PICK_CHOICES, threshold: 0 });
+// Through the matcher thread, like the question was: a large knowledge base's match is no
+// cheaper for a 👎 than for a question.
+async function pickChoices(
+  deps: BotDeps,
+  snapshot: KnowledgeSnapshot,
+  text: string,
+  answered: string | undefined,
+): Promise<Section[]> {
+  const { knowledge } = snapshot;
+  const result = await (deps.matcher ?? inProcessMatcher).match(snapshot, text, {
+    maxAlternatives: PICK_CHOICES,
+    threshold: 0,
+  });
   const near = [result.best?.section, ...result.alternatives.map((a) => a.section)];
   const chosen: Section[] = [];
   for (const section of [...near, ...knowledge.sections]) {
