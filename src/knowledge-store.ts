@@ -18,6 +18,7 @@ import { KnowledgeError } from './knowledge/errors.js';
 import {
   digestOfFiles,
   isKnowledgeFileName,
+  knowledgeOf,
   type KnowledgeFileInput,
   readKnowledgeFolder,
   validateKnowledgeFilesAsync,
@@ -281,9 +282,7 @@ export class KnowledgeStore {
 // What loadKnowledge does, keeping the digest of the files read.
 async function readAndValidate(dir: string): Promise<{ knowledge: Knowledge; files: string }> {
   const files = await readKnowledgeFolder(dir);
-  const checked = await validateKnowledgeFilesAsync(files, dir);
-  if (!checked.ok) throw new KnowledgeError(checked.problems);
-  return { knowledge: checked.knowledge, files: await digestOfFiles(files) };
+  return { knowledge: await knowledgeOf(files, dir), files: await digestOfFiles(files) };
 }
 
 // Same folder, so the rename is atomic: a reader sees the old text or the new, never half.

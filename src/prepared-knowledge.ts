@@ -27,13 +27,7 @@ import {
   type KnowledgeSnapshot,
   writeAtomically,
 } from './knowledge-store.js';
-import { KnowledgeError } from './knowledge/errors.js';
-import {
-  digestOfFiles,
-  errorText,
-  readKnowledgeFolder,
-  validateKnowledgeFilesAsync,
-} from './knowledge/load.js';
+import { digestOfFiles, errorText, knowledgeOf, readKnowledgeFolder } from './knowledge/load.js';
 import type { Knowledge } from './knowledge/types.js';
 import type { SearchIndex } from './match/search-index.js';
 import {
@@ -93,7 +87,7 @@ export class PreparedKnowledge {
   /**
    * Opens the knowledge store of `dir`: from the prepared copy when it was made from exactly
    * the files there now, otherwise by validating and indexing those files (throwing a
-   * {@link KnowledgeError} when they are not valid) and keeping the result for the next start.
+   * `KnowledgeError` when they are not valid) and keeping the result for the next start.
    */
   async openStore(
     dir: string,
@@ -110,9 +104,7 @@ export class PreparedKnowledge {
       };
     }
 
-    const checked = await validateKnowledgeFilesAsync(inputs, dir);
-    if (!checked.ok) throw new KnowledgeError(checked.problems);
-    const { knowledge } = checked;
+    const knowledge = await knowledgeOf(inputs, dir);
     const index = await build(knowledge);
     const store = KnowledgeStore.withFirstVersion(dir, { knowledge, index, files }, build);
     await this.keep(store.current);

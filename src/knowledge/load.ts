@@ -75,7 +75,18 @@ function isSectionFileName(name: string): boolean {
  * caller never swaps in half a knowledge base.
  */
 export async function loadKnowledge(dir: string): Promise<Knowledge> {
-  const checked = await validateKnowledgeFilesAsync(await readKnowledgeFolder(dir), dir);
+  return knowledgeOf(await readKnowledgeFolder(dir), dir);
+}
+
+/**
+ * The knowledge that `files`, read from `dir`, make: {@link loadKnowledge} for files already
+ * read. Throws a {@link KnowledgeError} listing every problem.
+ */
+export async function knowledgeOf(
+  files: readonly KnowledgeFileInput[],
+  dir: string,
+): Promise<Knowledge> {
+  const checked = await validateKnowledgeFilesAsync(files, dir);
   if (!checked.ok) throw new KnowledgeError(checked.problems);
   return checked.knowledge;
 }
