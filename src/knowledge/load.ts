@@ -413,22 +413,29 @@ async function readKnowledgeFile(root: string, name: string): Promise<ReadResult
     const size = info.isSymbolicLink() ? (await stat(full)).size : info.size;
     if (size > limit)
       return { ok: false, problem: { file: name, reason: reasons.tooLarge(size, limit) } };
-    return decodeKnowledgeFile(name, await readAtMost(full, limit + 1));
+    return decodeKnowledgeFile(name, await readAtMost(full, size, limit + 1));
   } catch (error) {
     return { ok: false, problem: { file: name, reason: reasons.unreadable(errorText(error)) } };
   }
 }
 
-// Reads the first `max` bytes of a file at most.
-async function readAtMost(file: string, max: number): Promise<Uint8Array> {
+// Reads the first `max` bytes of a file at most, into a buffer the size the file was found to
+// have: one of `max` bytes per file would zero-fill 256 KiB for each of ten thousand small
+// files. A file that grew since it was measured is read on, in a buffer doubled up to `max`.
+export async function readAtMost(file: string, expected: number, max: number): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(max);
+    let buffer = Buffer.allocUnsafe(Math.min(expected + 1, max));
     let filled = 0;
-    while (filled < max) {
-      const { bytesRead } = await handle.read(buffer, filled, max - filled, filled);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
+      if (filled < buffer.length) continue;
+      if (buffer.length === max) break;
+      const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, max));
+      buffer.copy(larger, 0, 0, filled);
+      buffer = larger;
     }
     return buffer.subarray(0, filled);
   } finally {

@@ -5,6 +5,7 @@ import { KnowledgeError, reasons } from '../../src/knowledge/errors.js';
 import {
   knowledgeLimits,
   loadKnowledge,
+  readAtMost,
   SYNONYMS_FILE,
   validateKnowledgeFiles,
 } from '../../src/knowledge/load.js';
@@ -173,6 +174,17 @@ describe('loading a broken folder', () => {
     const source = head + 'x'.repeat(knowledgeLimits.maxFileBytes - Buffer.byteLength(head));
     const knowledge = await loadKnowledge(await knowledgeDir({ '01-full.md': source }));
     expect(knowledge.sections.map((s) => s.id)).toEqual(['full']);
+  });
+
+  test('reads on past the size a file was measured at, up to the limit', async () => {
+    // A file that grows between measuring and reading is read as it is, never cut at the
+    // size it had, and never past the limit.
+    const dir = await knowledgeDir({ 'grown.md': 'x'.repeat(5000) });
+    const file = path.join(dir, 'grown.md');
+    expect((await readAtMost(file, 10, 100_000)).length).toBe(5000);
+    expect((await readAtMost(file, 10, 1000)).length).toBe(1000);
+    expect((await readAtMost(file, 5000, 100_000)).length).toBe(5000);
+    expect((await readAtMost(file, 9000, 100_000)).length).toBe(5000);
   });
 
   test('refuses a link to a file outside the folder', async () => {
