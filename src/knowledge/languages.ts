@@ -1,7 +1,20 @@
 import { z } from 'zod';
 
+// Every section names its languages, so a load of 10,000 sections asks for the same few tags
+// tens of thousands of times; Intl.getCanonicalLocales takes tens of microseconds each. The
+// cache stops growing at its cap, so hostile files with endless distinct tags cannot grow it.
+const canonicalTags = new Map<string, string | undefined>();
+const CANONICAL_TAGS_CAP = 256;
+
 /** The canonical form of a BCP-47 tag ("zh-hans" → "zh-Hans"), or undefined for anything else. */
 export function normalizeLanguageTag(tag: string): string | undefined {
+  if (canonicalTags.has(tag)) return canonicalTags.get(tag);
+  const canonical = canonicalTag(tag);
+  if (canonicalTags.size < CANONICAL_TAGS_CAP) canonicalTags.set(tag, canonical);
+  return canonical;
+}
+
+function canonicalTag(tag: string): string | undefined {
   const trimmed = tag.trim().replace(/_/g, '-');
   if (!/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/.test(trimmed)) return undefined;
   try {
