@@ -27,6 +27,9 @@ export interface MatchTuning {
     maxLengthGap: number;
     /** Words up to this length accept only a missing, extra or swapped letter. */
     strictUpTo: number;
+    /** Words up to this length accept one edit of any kind; longer ones up to `maxEdits`. */
+    oneEditUpTo: number;
+    maxEdits: number;
     /** At most this many corrections per question: more unknown words mean off-topic, not typos. */
     maxCorrections: number;
     /** Vocabulary words Fuse.js returns per misspelt word. */
@@ -121,6 +124,8 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     tolerance: 0.3,
     maxLengthGap: 2,
     strictUpTo: 5,
+    oneEditUpTo: 8,
+    maxEdits: 2,
     maxCorrections: 3,
     searchLimit: 5,
   },

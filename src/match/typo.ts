@@ -108,25 +108,19 @@ function besideHan(text: string, at: number, length: number): boolean {
 }
 
 /**
- * In a short English word one changed letter usually makes another real word (game/same,
- * match/watch), so for short words only a missing, extra or swapped letter counts as a typo,
- * unless the word stands in Chinese text, where it is a term. Longer words are left to
- * Fuse.js's distance.
+ * Whether `word` reads as a slip for `candidate`, by how many letters differ (a missing, extra,
+ * changed or swapped letter is one edit):
+ * - up to `strictUpTo` letters, one missing, extra or swapped letter only: one changed letter
+ *   in a short English word usually makes another real word (game/same, match/watch), unless
+ *   the word stands in Chinese text, where it is a term;
+ * - up to `oneEditUpTo` letters, one edit of any kind: two edits in a word this long are mostly
+ *   another word (explain/exploit, downside/downtime, verizon/version), not a slip;
+ * - longer words, up to `maxEdits`.
  */
 export function plausibleTypo(word: string, candidate: string, inChinese = false): boolean {
-  if (word.length > typo.strictUpTo) return true;
-  if (inChinese && word.length === candidate.length) {
-    let changed = 0;
-    for (let i = 0; i < word.length; i++) if (word[i] !== candidate[i]) changed++;
-    if (changed === 1) return true;
-  }
-  if (Math.abs(word.length - candidate.length) === 1) {
-    const [short, long] = word.length < candidate.length ? [word, candidate] : [candidate, word];
-    for (let i = 0; i < long.length; i++)
-      if (long.slice(0, i) + long.slice(i + 1) === short) return true;
-    return false;
-  }
-  if (word.length !== candidate.length) return false;
+  if (word.length > typo.oneEditUpTo) return editsWithin(word, candidate, typo.maxEdits);
+  if (word.length > typo.strictUpTo || inChinese) return editsWithin(word, candidate, 1);
+  if (word.length !== candidate.length) return editsWithin(word, candidate, 1);
   const diff = [...word].flatMap((char, i) => (char === candidate[i] ? [] : [i]));
   const [a, b] = diff;
   return (
@@ -136,4 +130,34 @@ export function plausibleTypo(word: string, candidate: string, inChinese = false
     word[a] === candidate[b] &&
     word[b] === candidate[a]
   );
+}
+
+/**
+ * True when `a` becomes `b` in at most `max` edits: a letter missing, extra, changed, or two
+ * neighbours swapped (the optimal string alignment distance), computed row by row.
+ */
+export function editsWithin(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowBest = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, (before[j - 2] as number) + 1);
+      current.push(d);
+      rowBest = Math.min(rowBest, d);
+    }
+    if (rowBest > max) return false;
+    before = previous;
+    previous = current;
+  }
+  return (previous[b.length] as number) <= max;
 }

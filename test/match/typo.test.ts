@@ -3,7 +3,7 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 import { homophoneTable, soundsLike } from '../../src/match/homophones.js';
 import { matchQuestion } from '../../src/match/match-question.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
-import { plausibleTypo } from '../../src/match/typo.js';
+import { editsWithin, plausibleTypo } from '../../src/match/typo.js';
 import { fixtureKnowledgeDir } from '../knowledge/section-files.js';
 
 // The fixture knowledge (green tea, coffee beans, tap water), so that these hold whatever the
@@ -70,8 +70,43 @@ describe('plausibleTypo', () => {
     expect(plausibleTypo('game', 'same')).toBe(false);
   });
 
+  test('a word of six to eight letters takes one edit of any kind, and no more', () => {
+    expect(plausibleTypo('tranfer', 'transfer')).toBe(true);
+    expect(plausibleTypo('stollen', 'stolen')).toBe(true);
+    expect(plausibleTypo('phome', 'phone')).toBe(false);
+    expect(plausibleTypo('phonne', 'phone')).toBe(true);
+    expect(plausibleTypo('sertings', 'settings')).toBe(true);
+    // Two letters apart, these are other words, not slips.
+    expect(plausibleTypo('explain', 'exploit')).toBe(false);
+    expect(plausibleTypo('downside', 'downtime')).toBe(false);
+    expect(plausibleTypo('verizon', 'version')).toBe(false);
+  });
+
+  test('a longer word takes two edits', () => {
+    expect(plausibleTypo('automaticaly', 'automatically')).toBe(true);
+    expect(plausibleTypo('disconecttion', 'disconnection')).toBe(true);
+    expect(plausibleTypo('discontinued', 'disconnected')).toBe(false);
+  });
+
   test('inside Chinese, a short term also takes one changed letter', () => {
     expect(plausibleTypo('esin', 'esim', true)).toBe(true);
     expect(plausibleTypo('esnn', 'esim', true)).toBe(false);
+  });
+});
+
+describe('editsWithin', () => {
+  test.each([
+    ['esim', 'esim', 0, true],
+    ['esmi', 'esim', 1, true],
+    ['esm', 'esim', 1, true],
+    ['esiim', 'esim', 1, true],
+    ['game', 'same', 1, true],
+    ['game', 'sane', 1, false],
+    ['game', 'sane', 2, true],
+    ['', 'ab', 1, false],
+    ['ab', '', 2, true],
+  ] as const)('%s → %s within %d edits: %s', (a, b, max, within) => {
+    expect(editsWithin(a, b, max)).toBe(within);
+    expect(editsWithin(b, a, max)).toBe(within);
   });
 });
