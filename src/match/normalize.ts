@@ -6,6 +6,10 @@ const CHINESE_FILLER =
   /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢]+(?=[\s?？!！。,，.]|$)/gu;
 const ENGLISH_FILLER =
   /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
+// Colloquial question words and the written ones they stand for (啥 is 什么, 咋 is 怎么): a
+// knowledge base written in the one still answers a question asked in the other.
+const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = { 啥: '什么', 咋: '怎么' };
+const COLLOQUIAL = new RegExp(`[${Object.keys(COLLOQUIAL_CHINESE).join('')}]`, 'gu');
 const BOT_COMMAND = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/u;
 const MENTION = /@[A-Za-z0-9_]{3,}/gu;
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;
@@ -35,7 +39,7 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
   if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
-  text = toSimplified(text.toLowerCase());
+  text = toSimplified(text.toLowerCase()).replace(COLLOQUIAL, (c) => COLLOQUIAL_CHINESE[c] ?? c);
   text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
   text = text.replace(PUNCTUATION, keepLoneHyphenOrApostrophe);
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.

@@ -26,6 +26,12 @@ describe('normalizeText', () => {
     test('turns Taiwan wording into mainland wording', () => {
       expect(normalizeText('遠端斷開')).toBe('远程断开');
     });
+
+    test('writes colloquial question words as the written ones', () => {
+      expect(normalizeText('eSIM是啥')).toBe('esim是什么');
+      expect(normalizeText('咋开通eSIM')).toBe('怎么开通esim');
+      expect(normalizeText('這是啥')).toBe('这是什么');
+    });
   });
 
   describe('mentions and commands', () => {
