@@ -6,10 +6,39 @@ const CHINESE_FILLER =
   /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢]+(?=[\s?？!！。,，.]|$)/gu;
 const ENGLISH_FILLER =
   /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
-// Colloquial question words and the written ones they stand for (啥 is 什么, 咋 is 怎么): a
-// knowledge base written in the one still answers a question asked in the other.
-const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = { 啥: '什么', 咋: '怎么' };
-const COLLOQUIAL = new RegExp(`[${Object.keys(COLLOQUIAL_CHINESE).join('')}]`, 'gu');
+// Colloquial words and the written ones they stand for, as they read once Simplified: 啥 is
+// 什么 and 咋 is 怎么; written Cantonese (Hong Kong) has its own (咩 什么, 冇 没有, 喺 在, 嘅 的,
+// 系咪 是不是). Knowledge written in the standard words still answers a question asked in these.
+// Only words that mean nothing else in Mandarin are listed: 係 (是 in Cantonese) is
+// Simplified to 系, as in 关系, so it is read as 是 only within 系咪 and 系唔系.
+const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
+  啥: '什么',
+  咋: '怎么',
+  系唔系: '是不是',
+  系咪: '是不是',
+  系咩: '是什么',
+  有冇: '有没有',
+  咩: '什么',
+  乜嘢: '什么',
+  嘢: '东西',
+  冇: '没有',
+  喺: '在',
+  嘅: '的',
+  咗: '了',
+  啲: '些',
+  佢: '他',
+  唔: '不',
+  嚟: '来',
+  而家: '现在',
+  // A sentence-final particle, like 吗 and 呢.
+  㗎: ' ',
+};
+const COLLOQUIAL = new RegExp(
+  Object.keys(COLLOQUIAL_CHINESE)
+    .sort((a, b) => b.length - a.length)
+    .join('|'),
+  'gu',
+);
 const BOT_COMMAND = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/u;
 const MENTION = /@[A-Za-z0-9_]{3,}/gu;
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;

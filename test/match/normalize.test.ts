@@ -32,6 +32,13 @@ describe('normalizeText', () => {
       expect(normalizeText('咋开通eSIM')).toBe('怎么开通esim');
       expect(normalizeText('這是啥')).toBe('这是什么');
     });
+
+    test('writes Cantonese words as the Mandarin ones, and leaves 關係 alone', () => {
+      expect(normalizeText('eSIM係咪即係冇卡')).toBe('esim是不是即系没有卡');
+      expect(normalizeText('有冇得用')).toBe('有没有得用');
+      expect(normalizeText('實體卡同eSIM有咩分別')).toBe('实体卡同esim有什么分别');
+      expect(normalizeText('兩者關係')).toBe('两者关系');
+    });
   });
 
   describe('mentions and commands', () => {
