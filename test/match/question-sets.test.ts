@@ -55,6 +55,25 @@ const GATES: Record<string, QuestionSet> = {
     floors: { answeredRight: 99, rejectedRight: 75, langRight: 100 },
     maxPointsBelowFitted: 1,
   },
+  // 157 questions typed as in a chat (colloquial, regional, mixed scripts, typos), written
+  // from the sections without the matcher's answers. Its misses then showed words the knowledge
+  // lacked (added as synonym groups and keywords, never as its lines) and a typo rule that
+  // turned real words into others: it has served for tuning since.
+  'chat questions': {
+    knowledge: shippedKnowledgeDir,
+    questions: path.join(fixtures, 'chat-questions.jsonl'),
+    floors: { answeredRight: 83, rejectedRight: 80, langRight: 100 },
+    maxPointsBelowFitted: 2.5,
+  },
+  // 150 more, written after those changes by someone who saw neither set's answers; only one
+  // kind among its misses (written Cantonese) has been addressed since. The distance between
+  // these figures and those above is how far tuning on questions overstates unseen ones.
+  'chat questions held out': {
+    knowledge: shippedKnowledgeDir,
+    questions: path.join(fixtures, 'chat-holdout.jsonl'),
+    floors: { answeredRight: 69, rejectedRight: 66, langRight: 100 },
+    maxPointsBelowFitted: 2.5,
+  },
   'one wording per section': {
     knowledge: path.join(fixtures, 'one-wording'),
     questions: path.join(fixtures, 'one-wording.jsonl'),
@@ -91,6 +110,9 @@ const OUTSIDE: Record<string, QuestionSet> = {
   'zh-afqmc': {
     knowledge: path.join(shared, 'kb/zh-afqmc/knowledge'),
     questions: path.join(shared, 'kb/zh-afqmc/questions.jsonl'),
+    // Rejected-right was 23 until 啥 and 咋 were read as 什么 and 怎么: that answers one more
+    // question right, and a score moved by the changed weights puts one out-of-scope
+    // question 0.001 above the threshold.
     floors: { answeredRight: 36, rejectedRight: 21, langRight: 99 },
     maxPointsBelowFitted: 2,
   },
