@@ -335,8 +335,12 @@ export function* indexSteps(
     }
     return id;
   };
-  const rawEntries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[][] = [];
-  const keywords: KeywordEntry[][] = [];
+  // Each entry's and keyword's token ids, written one after another into one list: their tokens
+  // become views of one array at the end. An array of its own for each (a few hundred thousand
+  // at 10,000 sections) made objects that every collection during the build had to copy.
+  const entryIds: number[] = [];
+  const rawEntries: RawEntry[][] = [];
+  const rawKeywords: RawKeyword[][] = [];
   const knownWords = new Set<string>();
   const addWords = (words: readonly string[]) => {
     for (const word of words) knownWords.add(word);
@@ -358,24 +362,25 @@ export function* indexSteps(
     // token, how many questions use it, title and keyword words counting as `titleUses`.
     const used: number[] = [];
     const inBody: number[] = [];
-    const entries: { text: string; isTitle: boolean; ids: number[]; pairs: Float64Array }[] = [];
-    const keywordEntries: KeywordEntry[] = [];
+    const entries: RawEntry[] = [];
+    const keywordEntries: RawKeyword[] = [];
     for (let i = 0; i < lines.length; i++) {
       const { text, kind } = lines[i] as SectionLine;
       const tokens = tokenized[i] ?? NO_TOKENS;
       const line = lineCount++;
-      const ids: number[] = [];
+      const start = entryIds.length;
       for (let k = 0; k < tokens.length; k++) {
         const id = idOf(tokens[k] as number);
         if (kind === 'body') inBody.push(id);
         else if (lineMark[id] !== line) {
           lineMark[id] = line;
-          ids.push(id);
+          entryIds.push(id);
         }
       }
       if (kind === 'body') continue;
-      if (kind === 'keyword') keywordEntries.push({ text, tokens: Int32Array.from(ids) });
-      for (const id of ids) {
+      const end = entryIds.length;
+      for (let k = start; k < end; k++) {
+        const id = entryIds[k] as number;
         if (sectionMark[id] !== index) {
           sectionMark[id] = index;
           uses[id] = 0;
@@ -386,8 +391,11 @@ export function* indexSteps(
             ? Math.min((uses[id] as number) + 1, tuning.titleUses)
             : tuning.titleUses;
       }
-      if (kind !== 'keyword' && ids.length > 0)
-        entries.push({ text, isTitle: kind === 'title', ids, pairs: pairs[i] ?? NO_PAIRS });
+      if (kind === 'keyword') {
+        keywordEntries.push({ text, start, end });
+      } else if (end > start) {
+        entries.push({ text, isTitle: kind === 'title', start, end, pairs: pairs[i] ?? NO_PAIRS });
+      }
     }
     for (const id of used) {
       strong.tokens.push(id);
@@ -403,7 +411,7 @@ export function* indexSteps(
       weak.sections.push(index);
     }
     rawEntries.push(entries);
-    keywords.push(keywordEntries);
+    rawKeywords.push(keywordEntries);
   }
 
   const sectionCount = Math.max(knowledge.sections.length, 1);
@@ -420,17 +428,30 @@ export function* indexSteps(
       ((weakStarts[id + 1] as number) - (weakStarts[id] as number));
     weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
   }
+  const allEntryIds = Int32Array.from(entryIds);
+  entryIds.length = 0;
+  const keywords: KeywordEntry[][] = [];
+  for (const [i, list] of rawKeywords.entries()) {
+    if (i % 256 === 0) yield;
+    keywords.push(
+      list.map(({ text, start, end }) => ({ text, tokens: allEntryIds.subarray(start, end) })),
+    );
+  }
   const entries: IndexedEntry[][] = [];
   for (const [i, list] of rawEntries.entries()) {
     if (i % 256 === 0) yield;
     entries.push(
-      list.map(({ text, isTitle, ids, pairs }) => ({
-        text,
-        isTitle,
-        tokens: Int32Array.from(ids),
-        norm: Math.sqrt(ids.reduce((sum, id) => sum + (weights[id] ?? 0) ** 2, 0)),
-        hanPairs: pairs,
-      })),
+      list.map(({ text, isTitle, start, end, pairs }) => {
+        let squares = 0;
+        for (let k = start; k < end; k++) squares += (weights[allEntryIds[k] as number] ?? 0) ** 2;
+        return {
+          text,
+          isTitle,
+          tokens: allEntryIds.subarray(start, end),
+          norm: Math.sqrt(squares),
+          hanPairs: pairs,
+        };
+      }),
     );
   }
   yield;
@@ -467,6 +488,18 @@ export function* indexSteps(
     typos,
     homophones,
   };
+}
+
+/** An entry or keyword while the index is built: its token ids are `entryIds[start..end)`. */
+interface RawKeyword {
+  text: string;
+  start: number;
+  end: number;
+}
+
+interface RawEntry extends RawKeyword {
+  isTitle: boolean;
+  pairs: Float64Array;
 }
 
 /** Postings in the order they were found: token, section and strength at the same place. */
