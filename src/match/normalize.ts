@@ -3,7 +3,7 @@ import { toSimplified } from './chinese.js';
 // Words that carry politeness or tone but not meaning. Chinese particles sit at sentence ends;
 // the English ones are whole words. Kept short: an over-eager list deletes real questions.
 const CHINESE_FILLER =
-  /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢]+(?=[\s?？!！。,，.]|$)/gu;
+  /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢㗎]+(?=[\s?？!！。,，.]|$)/gu;
 const ENGLISH_FILLER =
   /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
 // Colloquial words and the written ones they stand for, as they read once Simplified: 啥 is
@@ -30,8 +30,6 @@ const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
   唔: '不',
   嚟: '来',
   而家: '现在',
-  // A sentence-final particle, like 吗 and 呢.
-  㗎: ' ',
 };
 const COLLOQUIAL = new RegExp(
   Object.keys(COLLOQUIAL_CHINESE)

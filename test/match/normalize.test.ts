@@ -38,6 +38,7 @@ describe('normalizeText', () => {
       expect(normalizeText('有冇得用')).toBe('有没有得用');
       expect(normalizeText('實體卡同eSIM有咩分別')).toBe('实体卡同esim有什么分别');
       expect(normalizeText('兩者關係')).toBe('两者关系');
+      expect(normalizeText('係咩嚟㗎？')).toBe('是什么来');
     });
   });
 
