@@ -210,7 +210,11 @@ export function matchQuestion(
 }
 
 function queryTerms(index: SearchIndex, normalized: string, unknownShare: number): QueryTerm[] {
-  const tokens = tokenize(correctTypos(index.typos, normalized), index.concepts);
+  const corrected = correctTypos(index.typos, normalized);
+  const tokens = tokenize(corrected, index.concepts);
+  // The tokens as typed, to tell the corrections from them (only when something was corrected).
+  const typed =
+    corrected === normalized ? undefined : new Set(tokenize(normalized, index.concepts));
   const ids = tokens.map((token) => index.tokenIds.get(token));
   // A Chinese word read by its sound stands for its characters too: they are not unknown
   // words of their own (段网 read as 断网 leaves no unknown 段).
@@ -231,7 +235,8 @@ function queryTerms(index: SearchIndex, normalized: string, unknownShare: number
     seen.add(token);
     if (id !== undefined) {
       seenIds.add(id);
-      terms.push({ id, weight: index.weights[id] ?? 0 });
+      const share = typed && !typed.has(token) ? matchTuning.typo.correctedShare : 1;
+      terms.push({ id, weight: (index.weights[id] ?? 0) * share });
       return;
     }
     const share = isSingleHan(token) ? matchTuning.index.singleHanShare : 1;

@@ -322,6 +322,9 @@ export function* indexSteps(
   const lineMark: number[] = [];
   const sectionMark: number[] = [];
   const uses: number[] = [];
+  // Per token id, 1 once a title, keyword or body uses it: a word only alternate questions use
+  // is the askers' phrasing (听说, 真的, "just"), not what a section is about.
+  const grounded: number[] = [];
   const idOf = (n: number): number => {
     room(n);
     let id = (idPlusOne[n] as number) - 1;
@@ -332,6 +335,7 @@ export function* indexSteps(
       lineMark.push(-1);
       sectionMark.push(-1);
       uses.push(0);
+      grounded.push(0);
     }
     return id;
   };
@@ -371,6 +375,7 @@ export function* indexSteps(
       const start = entryIds.length;
       for (let k = 0; k < tokens.length; k++) {
         const id = idOf(tokens[k] as number);
+        if (kind !== 'question') grounded[id] = 1;
         if (kind === 'body') inBody.push(id);
         else if (lineMark[id] !== line) {
           lineMark[id] = line;
@@ -426,7 +431,8 @@ export function* indexSteps(
       (strongStarts[id + 1] as number) -
       (strongStarts[id] as number) +
       ((weakStarts[id + 1] as number) - (weakStarts[id] as number));
-    weights[id] = tokenWeight(token, Math.log(1 + sectionCount / Math.max(df, 1)), maxIdf);
+    const idf = Math.log(1 + sectionCount / Math.max(df, 1));
+    weights[id] = tokenWeight(token, idf, maxIdf, grounded[id] === 1);
   }
   const allEntryIds = Int32Array.from(entryIds);
   entryIds.length = 0;
@@ -557,12 +563,14 @@ function* sortedPostings(
 /**
  * Single Chinese characters say less than words. Synonym concepts (eSIM, physical SIM, carrier)
  * are what separates neighbouring sections, even when most sections mention them, so their
- * weight has a floor instead of falling with their frequency.
+ * weight has a floor instead of falling with their frequency. A word that no title, keyword or
+ * body uses (`grounded` false) is how someone once asked, not a topic: rare as it is, it would
+ * otherwise weigh the most and pull any question phrased alike to its one section.
  */
-export function tokenWeight(token: string, idf: number, maxIdf: number): number {
+export function tokenWeight(token: string, idf: number, maxIdf: number, grounded = true): number {
   if (token.startsWith(CONCEPT_PREFIX)) return Math.max(idf, maxIdf * tuning.conceptWeightFloor);
-  if (isSingleHan(token)) return idf * tuning.singleHanShare;
-  return idf;
+  const weight = isSingleHan(token) ? idf * tuning.singleHanShare : idf;
+  return grounded ? weight : weight * tuning.questionOnlyShare;
 }
 
 // Each synonym term, normalised, with the concept token it stands for.

@@ -14,6 +14,8 @@ export interface MatchTuning {
     conceptWeightFloor: number;
     /** A single Chinese character weighs this share of a word of the same frequency. */
     singleHanShare: number;
+    /** A word only alternate questions use (no title, keyword or body) weighs this share. */
+    questionOnlyShare: number;
     /** The slice after which a sliced build gives the event loop back, in milliseconds. */
     sliceMs: number;
   };
@@ -34,6 +36,8 @@ export interface MatchTuning {
     maxCorrections: number;
     /** Vocabulary words Fuse.js returns per misspelt word. */
     searchLimit: number;
+    /** A word read as a correction weighs this share of the word: a correction is a guess. */
+    correctedShare: number;
   };
   /** Which sections are scored in full, and how Fuse.js ranks the finalists. */
   candidates: {
@@ -117,6 +121,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     questionStrengthFloor: 0.6,
     conceptWeightFloor: 0.6,
     singleHanShare: 0.5,
+    questionOnlyShare: 0.7,
     sliceMs: 5,
   },
   typo: {
@@ -128,6 +133,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     maxEdits: 2,
     maxCorrections: 3,
     searchLimit: 5,
+    correctedShare: 0.7,
   },
   candidates: {
     limit: 40,

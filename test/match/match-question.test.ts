@@ -84,6 +84,17 @@ describe('when asked with a typo in a synonym term', () => {
   test('finds a candidate for "disconect"', () => {
     expect(ask('disconect').best).toBeDefined();
   });
+
+  test('trusts the corrected word less than the word spelt right', () => {
+    // Without Fuse.js's share, which reads the text as typed, only the words' weights differ.
+    const blend = { ...matchTuning.blend, fuzzy: 0 };
+    const typed = ask('can an esmi be hacked', { blend });
+    const spelt = ask('can an esim be hacked', { blend });
+    expect(typed.best?.section.id).toBe('esim-security');
+    expect(spelt.best?.section.id).toBe('esim-security');
+    expect(matchTuning.typo.correctedShare).toBeLessThan(1);
+    expect(typed.score).toBeLessThan(spelt.score);
+  });
 });
 
 describe('when asked the same question in another form', () => {

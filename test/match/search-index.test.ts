@@ -6,6 +6,7 @@ import {
   indexSteps,
   type UncalibratedIndex,
 } from '../../src/match/search-index.js';
+import { matchTuning } from '../../src/match/tuning.js';
 import { runToEnd } from '../../src/time-slices.js';
 import { shippedKnowledgeDir } from '../knowledge/section-files.js';
 
@@ -83,5 +84,32 @@ describe('a rebuild that reuses the last build’s analyses', () => {
     const rebuilt = contents(buildSearchIndex(fewer, { calibration }));
     expect(rebuilt).toEqual(fresh(fewer));
     expect(rebuilt).not.toEqual(fresh(knowledge));
+  });
+});
+
+describe('token weights', () => {
+  test('weigh a word only alternate questions use at questionOnlyShare of a grounded one', async () => {
+    const knowledge = await loadKnowledge(shippedKnowledgeDir);
+    // Two new words, each in one section: one in an alternate question alone, one in an
+    // alternate question and the body. Same section frequency, so the same inverse frequency.
+    const addTo = (s: Section, question: string, body = '') => {
+      const lang = s.langs[0] ?? 'en';
+      const text = s.text[lang];
+      if (!text) throw new Error('the section has no text in its first language');
+      const questions = [...text.questions, question];
+      return { ...s, text: { ...s.text, [lang]: { ...text, questions, body: text.body + body } } };
+    };
+    const [a, b] = knowledge.sections as [Section, Section];
+    const changed = edited(
+      edited(knowledge, a.id, (s) => addTo(s, 'wombatplan or not')),
+      b.id,
+      (s) => addTo(s, 'numbatplan or not', '\n\nThe numbatplan covers it.'),
+    );
+    const weights = new Map(fresh(changed).tokens.map((t) => [t.token, t.weight ?? 0]));
+    const asked = weights.get('wombatplan');
+    const grounded = weights.get('numbatplan');
+    expect(grounded).toBeGreaterThan(0);
+    expect(asked).toBeCloseTo((grounded ?? 0) * matchTuning.index.questionOnlyShare, 10);
+    expect(matchTuning.index.questionOnlyShare).toBeLessThan(1);
   });
 });
