@@ -37,6 +37,18 @@ const COLLOQUIAL = new RegExp(
     .join('|'),
   'gu',
 );
+// English clitics: the word they hang on is what the index knows ("kid's" is "kid", "what's"
+// is "what"), and "n't" is "not". Phones type the apostrophe as ’ (or ʼ, ´): the same mark.
+const APOSTROPHE_LIKE = /(?<=\p{L})[\u2019\u02BC\u00B4](?=\p{L}|\s|$)/gu;
+const NOT_CLITIC = /\b([a-z]+)n't\b/g;
+const NOT_HOSTS: Readonly<Record<string, string>> = {
+  ca: 'can',
+  wo: 'will',
+  sha: 'shall',
+  ai: 'is',
+};
+const CLITIC = /\b([a-z]+)'(?:s|m|re|ve|ll|d)\b/g;
+const PLURAL_POSSESSIVE = /\b([a-z]+s)'(?![a-z])/g;
 const BOT_COMMAND = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/u;
 const MENTION = /@[A-Za-z0-9_]{3,}/gu;
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;
@@ -66,7 +78,8 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
   if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
-  text = toSimplified(text.toLowerCase()).replace(COLLOQUIAL, (c) => COLLOQUIAL_CHINESE[c] ?? c);
+  text = toSimplified(expandClitics(text.toLowerCase().replace(APOSTROPHE_LIKE, "'")));
+  text = text.replace(COLLOQUIAL, (c) => COLLOQUIAL_CHINESE[c] ?? c);
   text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
   text = text.replace(PUNCTUATION, keepLoneHyphenOrApostrophe);
   // "SIM 卡" and "SIM卡" are the same term: spacing around Chinese characters is a typing habit.
@@ -77,6 +90,15 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
     .trim()
     .slice(0, maxChars)
     .replace(/[\uD800-\uDBFF]$/u, '');
+}
+
+/** "can't" → "can not", "kid's" → "kid", "kids'" → "kids": only the host word carries meaning. */
+function expandClitics(text: string): string {
+  if (!text.includes("'")) return text;
+  return text
+    .replace(NOT_CLITIC, (_, host: string) => `${NOT_HOSTS[host] ?? host} not`)
+    .replace(CLITIC, '$1')
+    .replace(PLURAL_POSSESSIVE, '$1');
 }
 
 // A single hyphen or apostrophe joins the parts of a word; any other punctuation separates.
@@ -92,7 +114,7 @@ function keepLoneHyphenOrApostrophe(match: string): string {
 function normalizeAscii(raw: string, maxChars: number): string {
   let text = raw.trim();
   text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
-  text = text.toLowerCase().replace(ENGLISH_FILLER, ' ');
+  text = expandClitics(text.toLowerCase()).replace(ENGLISH_FILLER, ' ');
   text = text.replace(ASCII_PUNCTUATION, keepLoneHyphenOrApostrophe);
   return text.replace(/\s+/gu, ' ').trim().slice(0, maxChars);
 }

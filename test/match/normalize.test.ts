@@ -130,7 +130,25 @@ describe('normalizeText', () => {
     });
 
     test('keeps a single hyphen or apostrophe inside a word', () => {
-      expect(normalizeText("what's an e-sim?")).toBe("what's an e-sim");
+      expect(normalizeText("an e-sim at 8 o'clock?")).toBe("an e-sim at 8 o'clock");
+    });
+
+    test('reads English clitics as the words they stand for', () => {
+      expect(normalizeText("what's an e-sim?")).toBe('what an e-sim');
+      expect(normalizeText("My kid's watch can't connect")).toBe('my kid watch can not connect');
+      expect(normalizeText("it won't, I'm sure; they'd say we've")).toBe(
+        'it will not i sure they say we',
+      );
+      expect(normalizeText("the kids' watches")).toBe('the kids watches');
+    });
+
+    test('reads a typographic apostrophe as a straight one', () => {
+      // Phones type ’ by default; left as punctuation it split "can’t" into "can" and "t".
+      expect(normalizeText('My kid’s watch can’t connect')).toBe('my kid watch can not connect');
+      expect(normalizeText('孩子的手表 won’t connect')).toBe(
+        normalizeText("孩子的手表 won't connect"),
+      );
+      expect(normalizeText('the kids’ watches')).toBe('the kids watches');
     });
 
     test('turns other punctuation and symbols into spaces', () => {
