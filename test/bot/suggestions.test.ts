@@ -28,7 +28,7 @@ const en = repliesFor('en');
 const OTHER_USER = 1002;
 
 // Unanswered by the shipped knowledge, and about the safety of eSIM activation.
-const UNANSWERED = 'is the qr code from the shop safe to scan';
+const UNANSWERED = 'could a fake qr sticker at the shop hijack my activation';
 // Answered with "esim"; the matcher offers "esim-remote-control" beside it.
 const WITH_ALTERNATIVE = 'what does provisioning over the air mean';
 

@@ -46,8 +46,10 @@ const GATES: Record<string, QuestionSet> = {
   holdout: {
     knowledge: shippedKnowledgeDir,
     questions: path.join(fixtures, 'holdout.jsonl'),
-    floors: { answeredRight: 99, rejectedRight: 97, langRight: 100 },
-    maxPointsBelowFitted: 0.5,
+    // Rejected-right was 97.5 until the chat-style wordings (8 per section): a wifi question
+    // about a router now reaches smart-home at 0.495, 0.001 above the threshold.
+    floors: { answeredRight: 99, rejectedRight: 95, langRight: 100 },
+    maxPointsBelowFitted: 1,
   },
   'new sections': {
     knowledge: shippedKnowledgeDir,
@@ -55,8 +57,10 @@ const GATES: Record<string, QuestionSet> = {
     // Rejected-right was 75 until words only alternate questions use weighed less: two
     // near neighbours (a stolen WeChat account, a new router) now score 0.497 and 0.499,
     // just above the threshold, while the chat sets below gained more rejections than that.
-    floors: { answeredRight: 99, rejectedRight: 65, langRight: 100 },
-    maxPointsBelowFitted: 1,
+    // With the chat-style wordings the threshold rose to 0.494, and one question about
+    // hijacked numbers (0.488) fell below it.
+    floors: { answeredRight: 98, rejectedRight: 65, langRight: 100 },
+    maxPointsBelowFitted: 2,
   },
   // 157 questions typed as in a chat (colloquial, regional, mixed scripts, typos), written
   // from the sections without the matcher's answers. Its misses then showed words the knowledge
@@ -65,10 +69,10 @@ const GATES: Record<string, QuestionSet> = {
   'chat questions': {
     knowledge: shippedKnowledgeDir,
     questions: path.join(fixtures, 'chat-questions.jsonl'),
-    floors: { answeredRight: 83, rejectedRight: 86, langRight: 100 },
+    floors: { answeredRight: 87, rejectedRight: 76, langRight: 100 },
     // 1.9 until the knowledge's wordings were read without their clitics: one question then
     // scored 0.475 instead of 0.474, and the best threshold on this set moved to answer it.
-    maxPointsBelowFitted: 3,
+    maxPointsBelowFitted: 3.5,
   },
   // 150 more, written after those changes by someone who saw neither set's answers. Since
   // then its misses have been read (written Cantonese; rare phrasing words such as 听说 and
@@ -78,24 +82,25 @@ const GATES: Record<string, QuestionSet> = {
     questions: path.join(fixtures, 'chat-holdout.jsonl'),
     // With "kid's" read as "kid", a question about a kids' watch face (not covered) reaches
     // the kids-watch section at 0.496, and "what's SM-DP+" is now answered: one each way.
-    floors: { answeredRight: 69, rejectedRight: 73, langRight: 100 },
+    floors: { answeredRight: 80, rejectedRight: 70, langRight: 100 },
     maxPointsBelowFitted: 2.5,
   },
   // Two more sets of about 150, written the same way, each blind to the others. The third
   // set's misses have been read; the fourth's have not (only its figures were looked at). The
-  // best threshold fitted on either is about 0.41, against 0.487 calibrated, which costs them
-  // 7 points: chat-style questions in scope score lower than the knowledge's own wordings do.
+  // best threshold fitted on the third is 0.418 against 0.494 calibrated, 4.6 points: chat
+  // questions in scope score lower than the knowledge's own wordings do (7 points before the
+  // knowledge had chat-style wordings of its own).
   'third chat questions': {
     knowledge: shippedKnowledgeDir,
     questions: path.join(fixtures, 'chat-third.jsonl'),
-    floors: { answeredRight: 62, rejectedRight: 66, langRight: 100 },
-    maxPointsBelowFitted: 7.5,
+    floors: { answeredRight: 69, rejectedRight: 70, langRight: 100 },
+    maxPointsBelowFitted: 5,
   },
   'fourth chat questions': {
     knowledge: shippedKnowledgeDir,
     questions: path.join(fixtures, 'chat-fourth.jsonl'),
-    floors: { answeredRight: 62, rejectedRight: 93, langRight: 100 },
-    maxPointsBelowFitted: 7.5,
+    floors: { answeredRight: 67, rejectedRight: 93, langRight: 100 },
+    maxPointsBelowFitted: 3.5,
   },
   'one wording per section': {
     knowledge: path.join(fixtures, 'one-wording'),
