@@ -8,7 +8,8 @@ const ENGLISH_FILLER =
   /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
 // Colloquial words and the written ones they stand for, as they read once Simplified: 啥 is
 // 什么 and 咋 is 怎么; written Cantonese (Hong Kong) has its own (咩 什么, 冇 没有, 喺 在, 嘅 的,
-// 系咪 是不是). Knowledge written in the standard words still answers a question asked in these.
+// 系咪 是不是, 点样 怎么, 俾人 被人). Knowledge written in the standard words still answers a
+// question asked in these.
 // Only words that mean nothing else in Mandarin are listed: 係 (是 in Cantonese) is
 // Simplified to 系, as in 关系, so it is read as 是 only within 系咪 and 系唔系.
 const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
@@ -30,6 +31,16 @@ const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
   唔: '不',
   嚟: '来',
   而家: '现在',
+  点样: '怎么',
+  点解: '为什么',
+  边度: '哪里',
+  边个: '谁',
+  几多: '多少',
+  俾人: '被人',
+  咁样: '这样',
+  搞掂: '搞定',
+  睇: '看',
+  攞: '拿',
 };
 const COLLOQUIAL = new RegExp(
   Object.keys(COLLOQUIAL_CHINESE)

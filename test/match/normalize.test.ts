@@ -39,6 +39,8 @@ describe('normalizeText', () => {
       expect(normalizeText('實體卡同eSIM有咩分別')).toBe('实体卡同esim有什么分别');
       expect(normalizeText('兩者關係')).toBe('两者关系');
       expect(normalizeText('係咩嚟㗎？')).toBe('是什么来');
+      expect(normalizeText('部電話俾人扒咗，點樣停咗張卡')).toBe('部电话被人扒了怎么停了张卡');
+      expect(normalizeText('點解邊度都冇信號')).toBe('为什么哪里都没有信号');
     });
   });
 
