@@ -49,8 +49,8 @@ const COLLOQUIAL = new RegExp(
   'gu',
 );
 // English clitics: the word they hang on is what the index knows ("kid's" is "kid", "what's"
-// is "what"), and "n't" is "not". Phones type the apostrophe as ’ (or ʼ, ´): the same mark.
-const APOSTROPHE_LIKE = /(?<=\p{L})[\u2019\u02BC\u00B4](?=\p{L}|\s|$)/gu;
+// is "what"), and "n't" is "not". Phones type the apostrophe as ’ (or ʼ): the same mark.
+const APOSTROPHE_LIKE = /(?<=\p{L})[\u2019\u02BC](?=\p{L}|\s|$)/gu;
 const NOT_CLITIC = /\b([a-z]+)n't\b/g;
 const NOT_HOSTS: Readonly<Record<string, string>> = {
   ca: 'can',
