@@ -41,19 +41,23 @@ interface QuestionSet {
 const fixtures = path.join(repoRoot, 'test/fixtures');
 const shared = path.resolve(repoRoot, '../shared/eval');
 
+/** A question file of `test/fixtures`, asked of the shipped knowledge. */
+const onShippedKnowledge = (file: string) => ({
+  knowledge: shippedKnowledgeDir,
+  questions: path.join(fixtures, file),
+});
+
 /** The project's own sets: they live in the repository and always run. */
 const GATES: Record<string, QuestionSet> = {
   holdout: {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'holdout.jsonl'),
+    ...onShippedKnowledge('holdout.jsonl'),
     // Rejected-right was 97.5 until the chat-style wordings (8 per section): a wifi question
     // about a router now reaches smart-home at 0.495, 0.001 above the threshold.
     floors: { answeredRight: 99, rejectedRight: 95, langRight: 100 },
     maxPointsBelowFitted: 1,
   },
   'new sections': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'new-sections.jsonl'),
+    ...onShippedKnowledge('new-sections.jsonl'),
     // Rejected-right was 75 until words only alternate questions use weighed less: two
     // near neighbours (a stolen WeChat account, a new router) now score 0.497 and 0.499,
     // just above the threshold, while the chat sets below gained more rejections than that.
@@ -67,8 +71,7 @@ const GATES: Record<string, QuestionSet> = {
   // lacked (added as synonym groups and keywords, never as its lines) and a typo rule that
   // turned real words into others: it has served for tuning since.
   'chat questions': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'chat-questions.jsonl'),
+    ...onShippedKnowledge('chat-questions.jsonl'),
     floors: { answeredRight: 87, rejectedRight: 76, langRight: 100 },
     // 1.9 until the knowledge's wordings were read without their clitics: one question then
     // scored 0.475 instead of 0.474, and the best threshold on this set moved to answer it.
@@ -78,8 +81,7 @@ const GATES: Record<string, QuestionSet> = {
   // then its misses have been read (written Cantonese; rare phrasing words such as 听说 and
   // 真的 pulling questions to the one section that used them), so it is tuned on too.
   'chat questions held out': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'chat-holdout.jsonl'),
+    ...onShippedKnowledge('chat-holdout.jsonl'),
     // With "kid's" read as "kid", a question about a kids' watch face (not covered) reaches
     // the kids-watch section at 0.496, and "what's SM-DP+" is now answered: one each way.
     floors: { answeredRight: 80, rejectedRight: 70, langRight: 100 },
@@ -91,14 +93,12 @@ const GATES: Record<string, QuestionSet> = {
   // questions in scope score lower than the knowledge's own wordings do (7 points before the
   // knowledge had chat-style wordings of its own).
   'third chat questions': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'chat-third.jsonl'),
+    ...onShippedKnowledge('chat-third.jsonl'),
     floors: { answeredRight: 69, rejectedRight: 70, langRight: 100 },
     maxPointsBelowFitted: 5,
   },
   'fourth chat questions': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'chat-fourth.jsonl'),
+    ...onShippedKnowledge('chat-fourth.jsonl'),
     floors: { answeredRight: 67, rejectedRight: 93, langRight: 100 },
     maxPointsBelowFitted: 3.5,
   },
@@ -106,8 +106,7 @@ const GATES: Record<string, QuestionSet> = {
   // scored at 63.8% answered-right, 73.3% rejected-right (59.1% and 63.3% with the matcher and
   // knowledge before those changes).
   'fifth chat questions': {
-    knowledge: shippedKnowledgeDir,
-    questions: path.join(fixtures, 'chat-fifth.jsonl'),
+    ...onShippedKnowledge('chat-fifth.jsonl'),
     floors: { answeredRight: 63, rejectedRight: 73, langRight: 100 },
     maxPointsBelowFitted: 5,
   },
