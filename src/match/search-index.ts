@@ -474,7 +474,7 @@ export function* indexSteps(
   yield;
   const titles = entries.map((list) => list.filter((entry) => entry.isTitle));
   yield;
-  const typos = typoVocabulary(knownWords);
+  const typos = typoVocabulary(knownWords, tokenIds, knowledge.synonyms);
   const homophones = yield* homophoneSteps(
     tokenIds.keys(),
     synonymConcepts(knowledge.synonyms, concepts),

@@ -123,7 +123,7 @@ export function restoredIndex(stored: StoredIndex, knowledge: Knowledge): Search
     ...stored.data,
     sections: knowledge.sections,
     concepts: createConceptFinder(knowledge.synonyms),
-    typos: typoVocabulary(stored.knownWords),
+    typos: typoVocabulary(stored.knownWords, stored.data.tokenIds, knowledge.synonyms),
     strongPostings: unpack(stored.strongPostings),
     strongStrength: unpack(stored.strongStrength),
     weakPostings: unpack(stored.weakPostings),

@@ -38,6 +38,8 @@ export interface MatchTuning {
     searchLimit: number;
     /** A word read as a correction weighs this share of the word: a correction is a guess. */
     correctedShare: number;
+    /** A word the knowledge writes as two is split only into parts at least this long. */
+    splitPartMin: number;
   };
   /** Which sections are scored in full, and how Fuse.js ranks the finalists. */
   candidates: {
@@ -134,6 +136,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     maxCorrections: 3,
     searchLimit: 5,
     correctedShare: 0.7,
+    splitPartMin: 3,
   },
   candidates: {
     limit: 40,

@@ -1,4 +1,6 @@
 import Fuse from 'fuse.js';
+import { normalizeText } from './normalize.js';
+import { stemLatinWords } from './tokenize.js';
 import { matchTuning } from './tuning.js';
 
 /** The knowledge's Latin words, for telling a misspelt word from a known one. */
@@ -10,16 +12,32 @@ export interface TypoVocabulary {
    * dozen words instead of all keeps a misspelt question as fast as any other.
    */
   byFirstLetter: ReadonlyMap<string, Fuse<string>>;
+  /** The index's tokens: a word is a part of a split only when it is one of them, stemmed. */
+  tokenIds: ReadonlyMap<string, number>;
+  /** The synonyms' terms of several English words, by the words written together. */
+  joinedTerms: ReadonlyMap<string, string>;
 }
 
 const { typo } = matchTuning;
 
 // Latin words long enough to correct, also inside Chinese text ("esin是什么"): the class
 // excludes Han characters, so a word ends where Chinese begins.
+const ENGLISH_WORD = /^[a-z]+$/u;
 const LATIN_WORD = new RegExp(`[a-z][a-z']{${typo.minLength - 1},}`, 'gu');
 
-/** Builds the typo vocabulary from the knowledge's Latin words. */
-export function typoVocabulary(words: ReadonlySet<string>): TypoVocabulary {
+/** Builds the typo vocabulary from the knowledge's Latin words, its tokens and its synonyms. */
+export function typoVocabulary(
+  words: ReadonlySet<string>,
+  tokenIds: ReadonlyMap<string, number>,
+  synonyms: readonly (readonly string[])[],
+): TypoVocabulary {
+  const joinedTerms = new Map<string, string>();
+  for (const group of synonyms)
+    for (const term of group) {
+      const parts = normalizeText(term).split(' ');
+      if (parts.length > 1 && parts.every((part) => ENGLISH_WORD.test(part)))
+        joinedTerms.set(parts.join(''), parts.join(' '));
+    }
   const groups = new Map<string, string[]>();
   for (const word of words) {
     if (word.length < typo.minLength) continue;
@@ -30,6 +48,8 @@ export function typoVocabulary(words: ReadonlySet<string>): TypoVocabulary {
   }
   return {
     knownWords: words,
+    tokenIds,
+    joinedTerms,
     byFirstLetter: new Map(
       [...groups].map(([letter, list]) => [
         letter,
@@ -47,7 +67,10 @@ export function typoVocabulary(words: ReadonlySet<string>): TypoVocabulary {
 export function correctTypos(vocabulary: TypoVocabulary, normalized: string): string {
   let corrections = 0;
   return joinSplitWords(vocabulary, normalized).replace(LATIN_WORD, (word, at: number) => {
-    if (vocabulary.knownWords.has(word) || corrections >= typo.maxCorrections) return word;
+    if (vocabulary.knownWords.has(word)) return word;
+    const parts = splitJoinedWord(vocabulary, word);
+    if (parts) return parts;
+    if (corrections >= typo.maxCorrections) return word;
     // Among equally close words, the one nearest in length; further off in length is another
     // word, not a typo of this one.
     const lengthGap = (candidate: string) => Math.abs(candidate.length - word.length);
@@ -97,6 +120,34 @@ function joinSplitWords(vocabulary: TypoVocabulary, text: string): string {
     }
   }
   return out + text.slice(copied);
+}
+
+/**
+ * Splits a word the knowledge writes as two ("smartcard" → "smart card", "simcards" → "sim
+ * cards"): leaving the space out is as common a slip as typing one in. Each part must be a
+ * word of the knowledge at least `splitPartMin` letters long that the index holds as a token of
+ * its own, so that "another" or "without" never come apart (stop words are no tokens) nor does
+ * "backdoor" into a word found only inside a synonym phrase ("door lock"), unless the two make
+ * a synonym term together ("faucetwater" → "faucet water"). Of several splits, the most even.
+ */
+export function splitJoinedWord(vocabulary: TypoVocabulary, word: string): string | undefined {
+  const term = vocabulary.joinedTerms.get(word);
+  if (term !== undefined) return term;
+  const min = typo.splitPartMin;
+  const isPart = (part: string) =>
+    vocabulary.knownWords.has(part) && vocabulary.tokenIds.has(stemLatinWords(part));
+  let best: string | undefined;
+  let bestShorter = 0;
+  for (let at = min; at <= word.length - min; at++) {
+    const first = word.slice(0, at);
+    const second = word.slice(at);
+    const shorter = Math.min(first.length, second.length);
+    if (shorter > bestShorter && isPart(first) && isPart(second)) {
+      best = `${first} ${second}`;
+      bestShorter = shorter;
+    }
+  }
+  return best;
 }
 
 const HAN_CHAR = /\p{Script=Han}/u;

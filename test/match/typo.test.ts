@@ -3,7 +3,7 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 import { homophoneTable, soundsLike } from '../../src/match/homophones.js';
 import { matchQuestion } from '../../src/match/match-question.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
-import { editsWithin, plausibleTypo } from '../../src/match/typo.js';
+import { editsWithin, plausibleTypo, splitJoinedWord } from '../../src/match/typo.js';
 import { fixtureKnowledgeDir } from '../knowledge/section-files.js';
 
 // The fixture knowledge (green tea, coffee beans, tap water), so that these hold whatever the
@@ -32,6 +32,20 @@ describe.each([
     'kiwi fruit beans',
     'coffee-beans',
   ],
+  [
+    'the space left out between two words',
+    'how do i make coldbrew',
+    'how do i make cold brew',
+    'how do i make kiwi',
+    'iced-tea',
+  ],
+  [
+    'the space left out of a synonym term',
+    'is faucetwater safe to drink',
+    'is faucet water safe to drink',
+    'is kiwi safe to drink',
+    'tap-water',
+  ],
 ] as const)('%s', (_, misspelt, written, unknown, id) => {
   test(`"${misspelt}" scores about as "${written}" does`, () => {
     const slip = matchQuestion(index, misspelt);
@@ -41,6 +55,21 @@ describe.each([
     expect(slip.best?.section.id).toBe(id);
     expect(slip.score).toBeGreaterThan(right.score - 0.15);
     expect(slip.score).toBeGreaterThan(other.score + 0.1);
+  });
+});
+
+describe('splitJoinedWord', () => {
+  test('splits a word into two the knowledge writes apart, or a synonym term', () => {
+    expect(splitJoinedWord(index.typos, 'coldbrew')).toBe('cold brew');
+    expect(splitJoinedWord(index.typos, 'faucetwater')).toBe('faucet water');
+  });
+
+  test('never splits off a stop word, a short part, or a word only a synonym phrase holds', () => {
+    // "with" is a stop word; "wa" is too short; "faucet" stands only in "faucet water".
+    expect(splitJoinedWord(index.typos, 'withwater')).toBeUndefined();
+    expect(splitJoinedWord(index.typos, 'teawa')).toBeUndefined();
+    expect(splitJoinedWord(index.typos, 'faucetbeans')).toBeUndefined();
+    expect(splitJoinedWord(index.typos, 'kiwifruit')).toBeUndefined();
   });
 });
 
