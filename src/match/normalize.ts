@@ -32,6 +32,8 @@ const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
   嚟: '来',
   而家: '现在',
   点样: '怎么',
+  点算: '怎么办',
+  点办: '怎么办',
   点解: '为什么',
   边度: '哪里',
   边个: '谁',
@@ -41,6 +43,9 @@ const COLLOQUIAL_CHINESE: Readonly<Record<string, string>> = {
   搞掂: '搞定',
   睇: '看',
   攞: '拿',
+  揾: '找',
+  畀: '给',
+  哋: '们',
 };
 const COLLOQUIAL = new RegExp(
   Object.keys(COLLOQUIAL_CHINESE)

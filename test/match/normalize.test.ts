@@ -41,6 +41,8 @@ describe('normalizeText', () => {
       expect(normalizeText('係咩嚟㗎？')).toBe('是什么来');
       expect(normalizeText('部電話俾人扒咗，點樣停咗張卡')).toBe('部电话被人扒了怎么停了张卡');
       expect(normalizeText('點解邊度都冇信號')).toBe('为什么哪里都没有信号');
+      expect(normalizeText('我嘅電話唔見咗點算')).toBe('我的电话不见了怎么办');
+      expect(normalizeText('佢哋搵唔到，畀我')).toBe('他们找不到给我');
     });
   });
 
