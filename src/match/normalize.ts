@@ -5,7 +5,7 @@ import { toSimplified } from './chinese.js';
 const CHINESE_FILLER =
   /请问一下|请问|想问一下|想问问|问一下|我想知道|想知道|大家好|各位好|谢谢你|谢谢|麻烦了|麻烦|一下|[吗呢吧啊呀嘛哈哦噢㗎]+(?=[\s?？!！。,，.]|$)/gu;
 const ENGLISH_FILLER =
-  /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know)\b/gu;
+  /\b(?:please|pls|plz|thanks|thank you|thx|hi|hey|hello|can you tell me|could you tell me|tell me|i want to know|i wonder|i would like to know|anyone know|does anyone know|quick question|(?:i have|i got|i've got|got) a question|just wondering|i(?: am| was)? wondering)\b/gu;
 // Colloquial words and the written ones they stand for, as they read once Simplified: 啥 is
 // 什么 and 咋 is 怎么; written Cantonese (Hong Kong) has its own (咩 什么, 冇 没有, 喺 在, 嘅 的,
 // 系咪 是不是, 点样 怎么, 俾人 被人). Knowledge written in the standard words still answers a

@@ -89,6 +89,14 @@ describe('normalizeText', () => {
       expect(normalizeText('Please, what is an eSIM? Thanks!')).toBe('what is an esim');
     });
 
+    test('strips the lead-in of a chat message, keeping a question that names "question"', () => {
+      expect(normalizeText("hi! quick question, does my kid's watch need a sim?")).toBe(
+        'does my kid watch need a sim',
+      );
+      expect(normalizeText("I'm wondering, I have a question: is eSIM safe")).toBe('is esim safe');
+      expect(normalizeText('what is a security question')).toBe('what is a security question');
+    });
+
     test('keeps "what" and "how"', () => {
       expect(normalizeText('how and what')).toBe('how and what');
     });
