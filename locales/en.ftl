@@ -3,6 +3,11 @@
 
 no-answer = Sorry, I don't have a reliable answer to that. These are the topics I can answer; tap one:
 no-answer-in-group = Sorry, I don't have a reliable answer to that. Message me /topics in private to see what I can answer.
+no-answer-nearest = Sorry, I don't have a reliable answer to that. These topics came nearest; tap one, or see them all:
+no-answer-ask = Sorry, I don't have a reliable answer to that. Try other words, or see every topic:
+topics-page = These are the topics I can answer, page { $page } of { $pages } ({ $total } in all); tap one:
+topics-previous = ‹ Previous
+topics-next = Next ›
 related = Related topics:
 sources = Sources:
 see-also-button = ↪ See also: { $title }

@@ -3,6 +3,11 @@
 
 no-answer = 抱歉，这个问题我还没有可靠的答案。下面是我能回答的话题，点一个看看：
 no-answer-in-group = 抱歉，这个问题我还没有可靠的答案。私聊我发送 /topics 可以看到我能回答的话题。
+no-answer-nearest = 抱歉，这个问题我没有可靠的答案。下面是最接近的话题，点一个看看，或查看全部话题：
+no-answer-ask = 抱歉，这个问题我没有可靠的答案。换个说法试试，或查看全部话题：
+topics-page = 这些是我能回答的话题，第 { $page } 页，共 { $pages } 页（共 { $total } 个）；点一个即可：
+topics-previous = ‹ 上一页
+topics-next = 下一页 ›
 related = 相关话题：
 sources = 来源：
 see-also-button = ↪ 另见：{ $title }

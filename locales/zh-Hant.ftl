@@ -3,6 +3,11 @@
 
 no-answer = 抱歉，這個問題我還沒有可靠的答案。下面是我能回答的話題，點一個看看：
 no-answer-in-group = 抱歉，這個問題我還沒有可靠的答案。私聊我傳送 /topics 可以看到我能回答的話題。
+no-answer-nearest = 抱歉，這個問題我沒有可靠的答案。下面是最接近的話題，點一個看看，或查看全部話題：
+no-answer-ask = 抱歉，這個問題我沒有可靠的答案。換個說法試試，或查看全部話題：
+topics-page = 這些是我能回答的話題，第 { $page } 頁，共 { $pages } 頁（共 { $total } 個）；點一個即可：
+topics-previous = ‹ 上一頁
+topics-next = 下一頁 ›
 related = 相關話題：
 sources = 來源：
 see-also-button = ↪ 另見：{ $title }

@@ -169,13 +169,66 @@ function sectionButton(section: Section, lang: Lang, fallback?: string): ReplyBu
   ];
 }
 
-/** The topic list as one button per section. */
+/**
+ * A knowledge base of up to this many sections lists them all at once; a larger one a page of
+ * `TOPICS_PER_PAGE` at a time. Telegram takes at most 100 buttons under a message (more and
+ * the message is refused), and a wall of them is no list to choose from.
+ */
+export const TOPIC_LIST_MAX = 50;
+export const TOPICS_PER_PAGE = 20;
+
+/** How many pages the topic list of `sections` has (1 when it is shown whole). */
+export function topicPageCount(sections: readonly Section[]): number {
+  return sections.length <= TOPIC_LIST_MAX ? 1 : Math.ceil(sections.length / TOPICS_PER_PAGE);
+}
+
+/**
+ * The topic list as one button per section: all of them, or for a large knowledge base the
+ * sections of one page (counted from 0, kept within the pages there are) and a row to turn it.
+ */
 export function topicButtons(
   sections: readonly Section[],
   lang: Lang,
   fallback?: string,
+  page = 0,
 ): ReplyButton[][] {
-  return sections.map((s) => sectionButton(s, lang, fallback));
+  const pages = topicPageCount(sections);
+  if (pages === 1) return sections.map((s) => sectionButton(s, lang, fallback));
+  const at = Math.min(Math.max(page, 0), pages - 1);
+  const replies = repliesFor(lang);
+  const turn: ReplyButton[] = [];
+  if (at > 0) turn.push({ text: replies.topicsPrevious, data: topicPageData(lang, at - 1) });
+  if (at < pages - 1) turn.push({ text: replies.topicsNext, data: topicPageData(lang, at + 1) });
+  return [
+    ...sections
+      .slice(at * TOPICS_PER_PAGE, (at + 1) * TOPICS_PER_PAGE)
+      .map((s) => sectionButton(s, lang, fallback)),
+    turn,
+  ];
+}
+
+/**
+ * Callback data of a topic-list button: `p:<lang>:<page>` turns the list it is under to that
+ * page, `l:<lang>` sends the list anew (under a no-answer, whose nearest topics stay).
+ */
+export function topicPageData(lang: Lang, page: number): string {
+  return `p:${LANG_CODES[lang]}:${page}`;
+}
+
+export function topicListData(lang: Lang): string {
+  return `l:${LANG_CODES[lang]}`;
+}
+
+/** Reads {@link topicPageData} and {@link topicListData} (page 0); undefined for anything else. */
+export function parseTopicListData(
+  data: string,
+): { lang: Lang; page: number; turn: boolean } | undefined {
+  const match = /^(?:p:([est]):([0-9]{1,6})|l:([est]))$/.exec(data);
+  if (!match) return undefined;
+  const code = match[1] ?? match[3];
+  const lang = (Object.keys(LANG_CODES) as Lang[]).find((l) => LANG_CODES[l] === code);
+  if (!lang) return undefined;
+  return { lang, page: Number(match[2] ?? 0), turn: match[1] !== undefined };
 }
 
 /** A "see also" button per section `section` lists as related, titled in the asker's language. */
@@ -220,13 +273,24 @@ export function composeAnswer(
   const { fallback } = options;
   const replies = repliesFor(lang);
   if (!result.section) {
-    return options.inGroup
-      ? { messages: [replies.noAnswerInGroup], buttons: [], sectionId: undefined }
-      : {
-          messages: [replies.noAnswer],
-          buttons: topicButtons(sections, lang, fallback),
-          sectionId: undefined,
-        };
+    if (options.inGroup)
+      return { messages: [replies.noAnswerInGroup], buttons: [], sectionId: undefined };
+    if (topicPageCount(sections) === 1)
+      return {
+        messages: [replies.noAnswer],
+        buttons: topicButtons(sections, lang, fallback),
+        sectionId: undefined,
+      };
+    // Too many topics to list: the nearest ones the matcher found, and the list a page at a time.
+    const nearest = [result.best, ...result.alternatives].flatMap((s) => (s ? [s.section] : []));
+    return {
+      messages: [nearest.length > 0 ? replies.noAnswerNearest : replies.noAnswerAsk],
+      buttons: [
+        ...nearest.map((s) => sectionButton(s, lang, fallback)),
+        [{ text: replies.topicsButton, data: topicListData(lang) }],
+      ],
+      sectionId: undefined,
+    };
   }
   return {
     messages: renderSection(result.section, lang, fallback),

@@ -10,6 +10,14 @@ import { escapeHtml } from './render.js';
 export interface Replies {
   noAnswer: string;
   noAnswerInGroup: string;
+  /** No answer from a knowledge base too large to list: the nearest topics follow. */
+  noAnswerNearest: string;
+  /** No answer and no topic near: the topic list is a button away. */
+  noAnswerAsk: string;
+  /** The /topics message of a knowledge base listed a page at a time. */
+  topicsPage: (page: number, pages: number, total: number) => string;
+  topicsPrevious: string;
+  topicsNext: string;
   related: string;
   /** Plain text: the label of the sources line under an answer. */
   sources: string;
@@ -192,6 +200,12 @@ function buildReplies(i18n: I18n, locale: string): Replies {
   return {
     noAnswer: t('no-answer'),
     noAnswerInGroup: t('no-answer-in-group'),
+    noAnswerNearest: t('no-answer-nearest'),
+    noAnswerAsk: t('no-answer-ask'),
+    topicsPage: (page, pages, total) =>
+      t('topics-page', { page: n(page), pages: n(pages), total: n(total) }),
+    topicsPrevious: t('topics-previous'),
+    topicsNext: t('topics-next'),
     related: t('related'),
     sources: t('sources'),
     seeAlsoButton: (title) => t('see-also-button', { title }),

@@ -1,16 +1,18 @@
-import type { Lang } from '../knowledge/types.js';
+import { GrammyError } from 'grammy';
+import type { Lang, Section } from '../knowledge/types.js';
 import {
   relatedButtons,
   renderSection,
   shareLink,
   topicButtons,
   topicLinkLines,
+  topicPageCount,
 } from './answer.js';
 import type { BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
 import { MESSAGE_LIMIT } from './render.js';
 import { repliesFor } from './replies.js';
-import { sendHtmlMessages } from './send.js';
+import { sendHtmlMessages, toKeyboard } from './send.js';
 
 /**
  * Sends one section by id (deep links, topic buttons), with its share link. An id that no
@@ -52,12 +54,51 @@ export async function showSection(
 export async function showTopics(ctx: BotContext, deps: BotDeps, lang: Lang): Promise<void> {
   const { knowledge } = deps.store.current;
   const fallback = knowledge.languages.fallback;
+  if (topicPageCount(knowledge.sections) > 1) {
+    // Listed whole, a large knowledge base would take dozens of messages: a page at a time.
+    await sendHtmlMessages(ctx, [topicsPageText(knowledge.sections, lang, 0)], {
+      buttons: topicButtons(knowledge.sections, lang, fallback, 0),
+    });
+    return;
+  }
   const text = repliesFor(lang).topicsWithLinks(
     topicLinkLines(knowledge.sections, lang, ctx.me.username, fallback),
   );
   await sendHtmlMessages(ctx, packLines(text, MESSAGE_LIMIT), {
     buttons: topicButtons(knowledge.sections, lang, fallback),
   });
+}
+
+/**
+ * Turns the topic list the pressed button is under to `page` (of the current knowledge, which
+ * a reload may have shortened: the page is kept within it).
+ */
+export async function turnTopicsPage(
+  ctx: BotContext,
+  deps: BotDeps,
+  lang: Lang,
+  page: number,
+): Promise<void> {
+  const { knowledge } = deps.store.current;
+  const fallback = knowledge.languages.fallback;
+  const pages = topicPageCount(knowledge.sections);
+  const at = Math.min(page, pages - 1);
+  const keyboard = toKeyboard(topicButtons(knowledge.sections, lang, fallback, at));
+  const text = pages > 1 ? topicsPageText(knowledge.sections, lang, at) : repliesFor(lang).topics;
+  try {
+    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
+  } catch (error) {
+    // Pressed twice, the page is already shown; anything else (a message too old to edit)
+    // gets the page as a new message.
+    if (error instanceof GrammyError && /not modified/i.test(error.description)) return;
+    await sendHtmlMessages(ctx, [text], {
+      buttons: topicButtons(knowledge.sections, lang, fallback, at),
+    });
+  }
+}
+
+function topicsPageText(sections: readonly Section[], lang: Lang, page: number): string {
+  return repliesFor(lang).topicsPage(page + 1, topicPageCount(sections), sections.length);
 }
 
 // A long topic list is cut between lines (each line is whole HTML), never inside a link.

@@ -73,7 +73,8 @@ export async function runConsoleChat(
       if (answer.text) print(`\n(${answer.text})`);
       return { ok: true, result: true } as never;
     }
-    if (method === 'sendMessage' && p.text !== undefined) {
+    // An edited message (a topic list turned to another page) prints as a new one would.
+    if ((method === 'sendMessage' || method === 'editMessageText') && p.text !== undefined) {
       print(`\n${htmlToPlain(p.text)}`);
       const rows = p.reply_markup?.inline_keyboard ?? [];
       buttons = rows

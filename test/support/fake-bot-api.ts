@@ -755,6 +755,11 @@ function checkReplyMarkup(value: unknown): InlineKeyboardMarkup | undefined {
         'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays',
       );
     }
+    // Telegram's limits, which it does not document: at most 100 buttons in all, 8 in a row.
+    const buttons = (rows as unknown[][]).reduce((sum, row) => sum + row.length, 0);
+    if (buttons > 100 || (rows as unknown[][]).some((row) => row.length > 8)) {
+      throw badRequest('reply markup is too long');
+    }
     for (const row of rows as unknown[][]) {
       for (const button of row) {
         if (!isRecord(button) || typeof button.text !== 'string' || button.text === '') {
