@@ -13,15 +13,16 @@ sources = Sources:
 see-also-button = ↪ See also: { $title }
 other-language = <i>This answer is not written in English yet; here it is in { $language }.</i>
 topics = These are the topics I can answer; tap one:
-welcome = Hi { $name }! I answer questions about SIM cards, eSIM, automatic network cut-off and data limits. Just send me a question, such as “Can an eSIM cut off the network automatically?”. Send /topics for the full list.
+welcome = Hi { $name }! I answer questions about { $about }. Just send me a question, such as “{ $example }”. Send /topics for the full list.
+welcome-general = Hi { $name }! Send me a question, such as “{ $example }”, and I answer it from my knowledge base. Send /topics for the full list.
 help =
     <b>How to use me</b>
     • In private: just send your question.
     • In a group: send <code>/ask your question</code>, mention @{ $bot }, or reply to one of my messages.
     • In any chat: type @{ $bot } and a question, then pick an answer to send.
     • /topics: every topic.
-non-text = I can only read text. Please type your question, for example “Can a SIM card cut off data automatically?”
-empty-question = Please put a question after the command, for example: <code>/ask can an esim disconnect automatically</code>
+non-text = I can only read text. Please type your question, for example “{ $example }”
+empty-question = Please put a question after the command, for example: <code>/ask { $example }</code>
 ask-usage = To ask in a group: <code>/ask your question</code>, or @{ $bot } your question.
 unknown-section = That topic no longer exists. These are the current topics:
 reload-ok = ✅ Knowledge reloaded: { $sections } topics in { $ms } ms.

@@ -13,15 +13,16 @@ sources = 来源：
 see-also-button = ↪ 另见：{ $title }
 other-language = <i>这个回答还没有中文版，下面是{ $language }版本。</i>
 topics = 我能回答这些话题，点一个查看：
-welcome = 你好，{ $name }！我回答关于 SIM 卡、eSIM、自动断网和流量上限的问题。直接发问题给我就行，比如“eSIM 能自动断网吗？”。发送 /topics 查看全部话题。
+welcome = 你好，{ $name }！我回答关于{ $about }的问题。直接发问题给我就行，比如“{ $example }”。发送 /topics 查看全部话题。
+welcome-general = 你好，{ $name }！把问题发给我，比如“{ $example }”，我会按我的知识库回答。发送 /topics 查看全部话题。
 help =
     <b>怎么用</b>
     • 私聊：直接发送你的问题。
     • 群聊：发送 <code>/ask 你的问题</code>，或 @{ $bot } 提问，或回复我的消息。
     • 任意聊天：输入 @{ $bot } 加问题，选择答案发送。
     • /topics：全部话题。
-non-text = 我只能读文字消息。请用文字把问题发给我，比如“实体 SIM 卡能自动断网吗？”
-empty-question = 请在命令后面写上问题，比如：<code>/ask eSIM 能自动断网吗</code>
+non-text = 我只能读文字消息。请用文字把问题发给我，比如“{ $example }”
+empty-question = 请在命令后面写上问题，比如：<code>/ask { $example }</code>
 ask-usage = 在群里提问：<code>/ask 你的问题</code>，或者 @{ $bot } 你的问题。
 unknown-section = 这个话题已经不存在了。下面是现在的话题：
 reload-ok = ✅ 知识库已重新加载：{ $sections } 个话题，用时 { $ms } 毫秒。

@@ -13,15 +13,16 @@ sources = 來源：
 see-also-button = ↪ 另見：{ $title }
 other-language = <i>這個回答還沒有中文版，下面是{ $language }版本。</i>
 topics = 我能回答這些話題，點一個檢視：
-welcome = 你好，{ $name }！我回答關於 SIM 卡、eSIM、自動斷網和流量上限的問題。直接發問題給我就行，比如“eSIM 能自動斷網嗎？”。傳送 /topics 檢視全部話題。
+welcome = 你好，{ $name }！我回答關於{ $about }的問題。直接發問題給我就行，比如“{ $example }”。傳送 /topics 檢視全部話題。
+welcome-general = 你好，{ $name }！把問題發給我，比如“{ $example }”，我會按我的知識庫回答。傳送 /topics 檢視全部話題。
 help =
     <b>怎麼用</b>
     • 私聊：直接傳送你的問題。
     • 群聊：傳送 <code>/ask 你的問題</code>，或 @{ $bot } 提問，或回覆我的訊息。
     • 任意聊天：輸入 @{ $bot } 加問題，選擇答案發送。
     • /topics：全部話題。
-non-text = 我只能讀文字訊息。請用文字把問題發給我，比如“實體 SIM 卡能自動斷網嗎？”
-empty-question = 請在命令後面寫上問題，比如：<code>/ask eSIM 能自動斷網嗎</code>
+non-text = 我只能讀文字訊息。請用文字把問題發給我，比如“{ $example }”
+empty-question = 請在命令後面寫上問題，比如：<code>/ask { $example }</code>
 ask-usage = 在群裡提問：<code>/ask 你的問題</code>，或者 @{ $bot } 你的問題。
 unknown-section = 這個話題已經不存在了。下面是現在的話題：
 reload-ok = ✅ 知識庫已重新載入：{ $sections } 個話題，用時 { $ms } 毫秒。

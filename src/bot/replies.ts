@@ -26,10 +26,12 @@ export interface Replies {
   /** The line before a section shown in another language than the asker's. */
   otherLanguage: (lang: string) => string;
   topics: string;
-  welcome: (name: string) => string;
+  /** The greeting: what the knowledge covers (`about`, when it says so) and a question to try. */
+  welcome: (name: string, about: string | undefined, example: string) => string;
   help: (botUsername: string) => string;
-  nonText: string;
-  emptyQuestion: string;
+  /** A sticker, photo or voice message: only text is read; `example` shows what to type. */
+  nonText: (example: string) => string;
+  emptyQuestion: (example: string) => string;
   askUsage: (botUsername: string) => string;
   unknownSection: string;
   reloadOk: (summary: ReloadSummary) => string;
@@ -212,10 +214,17 @@ function buildReplies(i18n: I18n, locale: string): Replies {
     otherLanguage: (lang) =>
       t('other-language', { language: escapeHtml(languageName(lang, locale)) }),
     topics: t('topics'),
-    welcome: (name) => t('welcome', { name: escapeHtml(name) }),
+    welcome: (name, about, example) =>
+      about === undefined
+        ? t('welcome-general', { name: escapeHtml(name), example: escapeHtml(example) })
+        : t('welcome', {
+            name: escapeHtml(name),
+            about: escapeHtml(about),
+            example: escapeHtml(example),
+          }),
     help: (bot) => t('help', { bot: escapeHtml(bot) }),
-    nonText: t('non-text'),
-    emptyQuestion: t('empty-question'),
+    nonText: (example) => t('non-text', { example: escapeHtml(example) }),
+    emptyQuestion: (example) => t('empty-question', { example: escapeHtml(example) }),
     askUsage: (bot) => t('ask-usage', { bot: escapeHtml(bot) }),
     unknownSection: t('unknown-section'),
     reloadOk: ({ sections, diff, ms, threshold }) =>

@@ -51,12 +51,34 @@ export const knowledgeConfigSchema = z
       default: languageTag.optional(),
       /** Every section must be written in every language (a bilingual base kept complete). */
       every_section_in_every_language: z.boolean().default(false),
+      /**
+       * What the bot answers about, per language, for its greeting ("I answer questions about
+       * …"): the same engine serves any FAQ, so the knowledge says what it covers.
+       */
+      about: z
+        .record(
+          languageTag,
+          z
+            .string({ error: 'about must map a language to a short phrase' })
+            .trim()
+            .min(1, 'about must not be empty')
+            .max(200, 'about must be at most 200 characters'),
+          { error: 'about must map languages to short phrases, such as en: SIM cards and eSIM' },
+        )
+        .optional(),
     },
     { error: 'knowledge.yaml must be a mapping with languages and default' },
   )
   .superRefine((config, ctx) => {
     if (new Set(config.languages).size !== config.languages.length)
       ctx.addIssue({ code: 'custom', path: ['languages'], message: 'a language is listed twice' });
+    for (const lang of Object.keys(config.about ?? {}))
+      if (!config.languages.includes(lang))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['about', lang],
+          message: `the language "${lang}" is not among the languages (${config.languages.join(', ')})`,
+        });
     if (config.default !== undefined && !config.languages.includes(config.default))
       ctx.addIssue({
         code: 'custom',
@@ -73,6 +95,8 @@ export interface KnowledgeLanguages {
   fallback: string;
   /** Whether a section missing any declared language is an error. */
   complete: boolean;
+  /** What the knowledge covers, per language, for the bot's greeting; may be empty. */
+  about: Readonly<Record<string, string>>;
 }
 
 /**
@@ -83,6 +107,7 @@ export const bilingualLanguages: KnowledgeLanguages = Object.freeze({
   declared: Object.freeze(['zh-Hans', 'en']),
   fallback: 'zh-Hans',
   complete: true,
+  about: Object.freeze({}),
 });
 
 /** Reads a validated config into the loader's terms. */
@@ -91,5 +116,6 @@ export function languagesOf(config: z.infer<typeof knowledgeConfigSchema>): Know
     declared: config.languages,
     fallback: config.default ?? (config.languages[0] as string),
     complete: config.every_section_in_every_language,
+    about: config.about ?? {},
   };
 }

@@ -191,7 +191,12 @@ function* validationSteps(
       // The sections are still checked, against the languages the broken file does list, so
       // that one run reports every problem without a cascade of false ones.
       if (parsed.listed.length > 0)
-        languages = { declared: parsed.listed, fallback: parsed.listed[0] ?? '', complete: false };
+        languages = {
+          declared: parsed.listed,
+          fallback: parsed.listed[0] ?? '',
+          complete: false,
+          about: {},
+        };
     }
   }
 

@@ -70,7 +70,9 @@ describe('addressed questions in groups', () => {
   test('/ask with no question gets the usage hint, threaded', async () => {
     const bot = await start();
     const { messageId, replies } = await say(bot, '/ask');
-    expect(replies.map((r) => r.payload.text)).toEqual([repliesFor('en').emptyQuestion]);
+    expect(replies.map((r) => r.payload.text)).toEqual([
+      repliesFor('en').emptyQuestion(titleOf(bot.store, 'green-tea', 'en')),
+    ]);
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 

@@ -107,7 +107,7 @@ describe('inline mode', () => {
     await bot.handle(bot.fake.privateText(USER_ID, `/start ${WELCOME_PAYLOAD}`));
     const replies = repliesFor('en');
     expect(bot.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([
-      replies.welcome('Test'),
+      replies.welcome('Test', undefined, titleOf(bot.store, 'green-tea', 'en')),
       replies.help(bot.fake.botInfo.username),
     ]);
   });

@@ -9,6 +9,7 @@ import {
   logsWith,
   sectionButtons,
   sectionById,
+  SHIPPED_KNOWLEDGE,
   startBotHarness,
   titleOf,
   USER_ID,
@@ -168,10 +169,28 @@ describe('commands in private', () => {
     const sent = await ask('/start');
     const replies = repliesFor('en');
     expect(sent.map((s) => s.payload.text)).toEqual([
-      replies.welcome('Ada'),
+      replies.welcome('Ada', undefined, titleOf(h.store, 'green-tea', 'en')),
       replies.help(h.fake.botInfo.username),
     ]);
+    // The fixture is about drinks and says nothing of what it covers: the greeting names no
+    // topic of its own, and the example to try is the first section's question.
+    expect(sent[0]?.payload.text).not.toMatch(/SIM/i);
+    expect(visibleText(sent[0]!)).toContain(titleOf(h.store, 'green-tea', 'en'));
   });
+
+  test.each([
+    ['en', 'I answer questions about SIM cards, eSIM, automatic network cut-off and data limits.'],
+    ['zh-hant', '我回答關於SIM 卡、eSIM、自動斷網和流量上限的問題。'],
+  ] as const)(
+    '/start on the shipped knowledge says what it covers, in %s',
+    async (languageCode, sentence) => {
+      await h.close();
+      h = await startBotHarness({ knowledgeFrom: SHIPPED_KNOWLEDGE });
+      h.fake.setUser(USER_ID, { first_name: 'Ada', language_code: languageCode });
+      const [welcome] = await ask('/start');
+      expect(visibleText(welcome!)).toContain(sentence);
+    },
+  );
 
   test('/start with an unknown section id gets one message with the topic list, not an error', async () => {
     const sent = await ask('/start unknown-id');
@@ -215,12 +234,16 @@ describe('commands in private', () => {
 describe('non-text messages in private', () => {
   test('a sticker gets the hint to type the question', async () => {
     await h.handle(h.fake.sticker(USER_ID, USER_ID));
-    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([repliesFor('en').nonText]);
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([
+      repliesFor('en').nonText(titleOf(h.store, 'green-tea', 'en')),
+    ]);
   });
 
   test('a photo gets the same hint', async () => {
     await h.handle(h.fake.photo(USER_ID, USER_ID, { caption: 'what is this' }));
-    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([repliesFor('en').nonText]);
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([
+      repliesFor('en').nonText(titleOf(h.store, 'green-tea', 'en')),
+    ]);
   });
 });
 
@@ -231,11 +254,8 @@ describe('flood control per user', () => {
     // Stickers: the cheapest messages to handle, so all four fall in the same second.
     for (let i = 0; i < 4; i++) await h.handle(h.fake.sticker(USER_ID, USER_ID));
     const replies = repliesFor('en');
-    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([
-      replies.nonText,
-      replies.nonText,
-      replies.tooFast,
-    ]);
+    const hint = replies.nonText(titleOf(h.store, 'green-tea', 'en'));
+    expect(h.fake.sent(USER_ID).map((s) => s.payload.text)).toEqual([hint, hint, replies.tooFast]);
     expect(logsWith(h.logs, 'user rate limit exceeded')).toHaveLength(1);
   });
 });

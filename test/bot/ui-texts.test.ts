@@ -30,7 +30,10 @@ describe('the translation files', () => {
         expect(value, `${lang} ${name}`).not.toBe('');
         expect(keys.has(value), `${lang} ${name}`).toBe(false);
       }
-      expect(replies.welcome('<Ann>')).toContain('&lt;Ann&gt;');
+      const welcome = replies.welcome('<Ann>', 'tea & <b>coffee</b>', 'is "x" < y?');
+      expect(welcome).toContain('&lt;Ann&gt;');
+      expect(welcome).toContain('tea &amp; &lt;b&gt;coffee&lt;/b&gt;');
+      expect(replies.welcome('<Ann>', undefined, 'x < y')).toContain('x &lt; y');
     }
     expect(repliesFor('zh-Hant').noAnswer).toBe(
       '抱歉，這個問題我還沒有可靠的答案。下面是我能回答的話題，點一個看看：',

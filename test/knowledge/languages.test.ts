@@ -36,6 +36,7 @@ describe('knowledge.yaml', () => {
       declared: ['de', 'en', 'pt-BR'],
       fallback: 'en',
       complete: false,
+      about: {},
     });
     expect(knowledge.sections.map((s) => [s.id, s.langs])).toEqual([
       ['a', ['de']],
@@ -63,6 +64,32 @@ describe('knowledge.yaml', () => {
         file: 'knowledge.yaml',
         line: lineOf(config, 'default: fr'),
         reason: reasons.schema('default', 'the default "fr" is not among the languages (en)'),
+      },
+    ]);
+  });
+
+  test('about says what the knowledge covers, per declared language', async () => {
+    const config = 'languages: [en, de]\nabout:\n  en: bikes and docks\n  de: Räder\n';
+    const dir = await knowledgeDir({ 'knowledge.yaml': config, '01-a.md': section({ en: 'A' }) });
+    expect((await loadKnowledge(dir)).languages.about).toEqual({
+      en: 'bikes and docks',
+      de: 'Räder',
+    });
+  });
+
+  test('refuses an about in an undeclared language or empty, with its line', async () => {
+    const config = 'languages: [en]\nabout:\n  en: ""\n  fr: vélos\n';
+    const dir = await knowledgeDir({ 'knowledge.yaml': config, '01-a.md': section({ en: 'A' }) });
+    expect(await problemsOf(dir)).toEqual([
+      {
+        file: 'knowledge.yaml',
+        line: lineOf(config, '  en: ""'),
+        reason: reasons.schema('about.en', 'about must not be empty'),
+      },
+      {
+        file: 'knowledge.yaml',
+        line: lineOf(config, '  fr: vélos'),
+        reason: reasons.schema('about.fr', 'the language "fr" is not among the languages (en)'),
       },
     ]);
   });

@@ -4,6 +4,7 @@ import { answerQuestion } from '../answer-question.js';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { RateWindow } from '../rate-window.js';
+import { exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 
@@ -40,7 +41,9 @@ export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   group.command('ask', async (ctx) => {
     const question = ctx.match.trim();
     if (question === '') {
-      await sendHtmlMessages(ctx, [repliesFor(userLang(ctx)).emptyQuestion], {
+      const lang = userLang(ctx);
+      const example = exampleQuestion(deps.store.current.knowledge, lang);
+      await sendHtmlMessages(ctx, [repliesFor(lang).emptyQuestion(example)], {
         replyTo: ctx.msg.message_id,
       });
       return;

@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { answerQuestion } from '../answer-question.js';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 
@@ -21,7 +22,9 @@ export function privateQuestionsFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   chat.on('message', async (ctx) => {
-    await sendHtmlMessages(ctx, [repliesFor(userLang(ctx)).nonText]);
+    const lang = userLang(ctx);
+    const example = exampleQuestion(deps.store.current.knowledge, lang);
+    await sendHtmlMessages(ctx, [repliesFor(lang).nonText(example)]);
   });
 
   return composer;

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { aboutPhrase, exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 import { showSection } from '../show-section.js';
@@ -27,8 +28,13 @@ export function welcomeFeature(deps: BotDeps): Composer<BotContext> {
       return;
     }
     const replies = repliesFor(lang);
+    const { knowledge } = deps.store.current;
     await sendHtmlMessages(ctx, [
-      replies.welcome(ctx.from?.first_name ?? ''),
+      replies.welcome(
+        ctx.from?.first_name ?? '',
+        aboutPhrase(knowledge, lang),
+        exampleQuestion(knowledge, lang),
+      ),
       replies.help(ctx.me.username),
     ]);
   });
