@@ -10,7 +10,7 @@ const PUBLIC: Record<string, Described> = {
   topics: { en: 'All topics', zh: '全部话题' },
 };
 const GROUP: Record<string, Described> = {
-  ask: { en: 'Ask a question: /ask can an eSIM cut off data?', zh: '提问：/ask eSIM 能自动断网吗' },
+  ask: { en: 'Ask a question: /ask and your question', zh: '提问：/ask 后面写上问题' },
   topics: PUBLIC.topics as Described,
   help: PUBLIC.help as Described,
 };
