@@ -1,9 +1,13 @@
 import { GrammyError } from 'grammy';
 import type { MatchResult } from '../match/match-question.js';
+import { normalizeText } from '../match/normalize.js';
+import { isAboutTheBot } from '../match/question-shape.js';
 import { inProcessMatcher } from '../match-thread/thread-matcher.js';
 import { answerActions, composeAnswer, type ReplyButton, type UrlButton } from './answer.js';
 import { userLang, type BotContext } from './context.js';
 import { nowOf, type BotDeps } from './deps.js';
+import { aboutPhrase, exampleQuestion } from './greeting.js';
+import { repliesFor } from './replies.js';
 import { sendHtmlMessages } from './send.js';
 
 export interface AnswerOptions {
@@ -40,10 +44,24 @@ export async function answerQuestion(
   let questionId: number | undefined;
   if (!silent) {
     questionId = await recordQuestion(ctx, deps, question, result);
-    const reply = composeAnswer(result, knowledge.sections, {
-      inGroup: options.inGroup,
-      fallback: knowledge.languages.fallback,
-    });
+    // "who are you", "你能做什么": the greeting says what the bot answers and how to ask.
+    const reply =
+      result.section === undefined && isAboutTheBot(normalizeText(question))
+        ? {
+            messages: [
+              repliesFor(result.lang).welcome(
+                ctx.from?.first_name ?? '',
+                aboutPhrase(knowledge, result.lang),
+                exampleQuestion(knowledge, result.lang),
+              ),
+            ],
+            buttons: [],
+            sectionId: undefined,
+          }
+        : composeAnswer(result, knowledge.sections, {
+            inGroup: options.inGroup,
+            fallback: knowledge.languages.fallback,
+          });
     const rows: (ReplyButton | UrlButton)[][] = [...reply.buttons];
     if (reply.sectionId !== undefined)
       rows.push(answerActions(reply.sectionId, result.lang, ctx.me.username, questionId));

@@ -13,6 +13,7 @@ import {
 } from './score.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
 import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
+import { isAboutTheBot } from './question-shape.js';
 import { matchTuning } from './tuning.js';
 import { correctTypos } from './typo.js';
 import { soundsLike } from './homophones.js';
@@ -179,6 +180,7 @@ export function matchQuestion(
     .map((c) => {
       const bonus = fuzzy.get(c.section) ?? 0;
       return {
+        at: c.section,
         section: index.sections[c.section] as Section,
         score: finalScore(c.lexical, bonus, w),
         ranking: finalScore(c.ranking, bonus, w),
@@ -188,6 +190,9 @@ export function matchQuestion(
 
   const leading = ranked[0];
   if (!leading) return none;
+  // "who are you" is asked of the bot, not of the knowledge, unless a section has it as one of
+  // its own wordings (an operator's "about us").
+  if (isAboutTheBot(normalized) && !hasWording(index, leading.at, normalized)) return none;
   const best: ScoredSection = { section: leading.section, score: leading.score };
   const floor = Math.max(
     threshold * answerTuning.alternativeFloor,
@@ -243,6 +248,11 @@ function queryTerms(index: SearchIndex, normalized: string, unknownShare: number
     terms.push({ id: undefined, weight: index.unknownWeight * unknownShare * share });
   });
   return terms;
+}
+
+// Whether one of the section's entries (title or alternate question) reads as `normalized`.
+function hasWording(index: SearchIndex, section: number, normalized: string): boolean {
+  return (index.entries[section] ?? []).some((entry) => normalizeText(entry.text) === normalized);
 }
 
 // A Chinese word the knowledge never uses, read as the knowledge word that sounds the same.

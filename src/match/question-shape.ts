@@ -15,3 +15,27 @@ export function looksLikeQuestion(text: string): boolean {
     /[?？]\s*$/u.test(trimmed) || CHINESE_QUESTION.test(trimmed) || ENGLISH_QUESTION.test(trimmed)
   );
 }
+
+// Questions about the bot itself, as they read normalised (lower case, Simplified, without
+// filler, final particles and punctuation): "what can you do", "你是机器人吗".
+const ABOUT_THE_BOT = [
+  /^(?:who|what) (?:are|r) (?:you|u)(?: exactly)?$/u,
+  /^what (?:can|could|do|will) (?:you|u) (?:do|answer|help with|help me with)(?: for me)?$/u,
+  /^what do (?:you|u) know(?: about)?$/u,
+  /^are (?:you|u) (?:a |an )?(?:bot|chatbot|robot|ai|machine|human|person|real person|real)$/u,
+  /^what(?: is)? this(?: bot| thing)?$/u,
+  /^(?:help|help me|menu|how does this work|how do i use (?:you|u|this|this bot|it))$/u,
+  /^你是(?:谁|什么|什么东西|干什么的|做什么的|机器人|人|真人|ai|人工智能|bot)$/u,
+  /^你(?:都)?(?:能|会|可以)(?:做|干|回答)?(?:些)?什么(?:问题)?$/u,
+  /^你(?:能|会|可以)干$/u,
+  /^(?:帮助|菜单|怎么用|怎么用你|这是什么|这是什么东西)$/u,
+];
+
+/**
+ * Whether a normalised question asks about the bot rather than about the knowledge ("who are
+ * you", "你能做什么"): such a question shares its question words with sections ("What can remote
+ * management do?") and would otherwise be answered with one of them.
+ */
+export function isAboutTheBot(normalized: string): boolean {
+  return ABOUT_THE_BOT.some((pattern) => pattern.test(normalized));
+}

@@ -192,6 +192,18 @@ describe('commands in private', () => {
     },
   );
 
+  test.each([
+    ['what can you do?', 'en'],
+    ['你是机器人吗', 'zh-Hans'],
+  ] as const)('asked "%s", it says what it answers and how to ask', async (question, lang) => {
+    h.fake.setUser(USER_ID, { first_name: 'Ada' });
+    const sent = await ask(question);
+    expect(sent.map((s) => s.payload.text)).toEqual([
+      repliesFor(lang).welcome('Ada', undefined, titleOf(h.store, 'green-tea', lang)),
+    ]);
+    expect(logsWith(h.logs, 'question').at(-1)).toMatchObject({ section: null, best: null });
+  });
+
   test('/start with an unknown section id gets one message with the topic list, not an error', async () => {
     const sent = await ask('/start unknown-id');
     expect(sent.map((s) => s.payload.text)).toEqual([repliesFor('en').unknownSection]);

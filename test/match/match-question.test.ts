@@ -1,13 +1,16 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Lang } from '../../src/knowledge/types.js';
 import { matchQuestion, type MatchResult } from '../../src/match/match-question.js';
 import { matchTuning } from '../../src/match/tuning.js';
 import { sectionText } from '../../src/match/localize.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
-import { shippedKnowledgeDir } from '../knowledge/section-files.js';
+import { normalizeText } from '../../src/match/normalize.js';
+import { isAboutTheBot } from '../../src/match/question-shape.js';
+import { knowledgeDir, removeTempDirs, shippedKnowledgeDir } from '../knowledge/section-files.js';
 
 let index: SearchIndex;
+afterAll(removeTempDirs);
 
 beforeAll(async () => {
   index = buildSearchIndex(await loadKnowledge(shippedKnowledgeDir));
@@ -122,6 +125,50 @@ describe.each([['what is the weather in paris today'], ['今天天气怎么样']
     });
   },
 );
+
+describe('when asked about the bot itself', () => {
+  test.each([['你能做什么'], ['你是机器人吗？'], ['What can you do?'], ['who are you'], ['help!']])(
+    '"%s" is no question for the knowledge',
+    (question) => {
+      expect(isAboutTheBot(normalizeText(question))).toBe(true);
+      const result = ask(question);
+      expect(result.section).toBeUndefined();
+      expect(result.best).toBeUndefined();
+    },
+  );
+
+  test('a question about a topic that starts the same way is still answered', () => {
+    expect(isAboutTheBot(normalizeText('what can esim do'))).toBe(false);
+    expect(isAboutTheBot(normalizeText('能做什么'))).toBe(false);
+    expect(ask('what can esim do').section?.id).toBe('esim');
+  });
+
+  test('a section that has the question as one of its wordings answers it', async () => {
+    const dir = await knowledgeDir({
+      'knowledge.yaml': 'languages: [en]\n',
+      '01-about.md': aboutSection('About us', ['who are you', 'what is this company']),
+      '02-hours.md': aboutSection('Opening hours', ['when are you open', 'what time do you close']),
+      '03-prices.md': aboutSection('Prices', ['how much does it cost', 'is it free']),
+    });
+    const own = buildSearchIndex(await loadKnowledge(dir));
+    expect(matchQuestion(own, 'Who are you?').section?.id).toBe('about');
+    expect(matchQuestion(own, 'what can you do').section).toBeUndefined();
+  });
+});
+
+function aboutSection(title: string, questions: readonly string[]): string {
+  return [
+    '---',
+    `questions:`,
+    `  en: [${questions.map((q) => JSON.stringify(q)).join(', ')}]`,
+    '---',
+    '',
+    `## en: ${title}`,
+    '',
+    `${title} of the shop.`,
+    '',
+  ].join('\n');
+}
 
 describe('when asked an off-topic question that shares words with a section', () => {
   test('still reports the best candidate and its score', () => {
