@@ -15,6 +15,7 @@ other-language = <i>This answer is not written in English yet; here it is in { $
 topics = These are the topics I can answer; tap one:
 welcome = Hi { $name }! I answer questions about { $about }. Just send me a question, such as “{ $example }”. Send /topics for the full list.
 welcome-general = Hi { $name }! Send me a question, such as “{ $example }”, and I answer it from my knowledge base. Send /topics for the full list.
+you-are-welcome = You're welcome! Send me another question any time.
 help =
     <b>How to use me</b>
     • In private: just send your question.

@@ -15,6 +15,7 @@ other-language = <i>这个回答还没有中文版，下面是{ $language }版�
 topics = 我能回答这些话题，点一个查看：
 welcome = 你好，{ $name }！我回答关于{ $about }的问题。直接发问题给我就行，比如“{ $example }”。发送 /topics 查看全部话题。
 welcome-general = 你好，{ $name }！把问题发给我，比如“{ $example }”，我会按我的知识库回答。发送 /topics 查看全部话题。
+you-are-welcome = 不客气！有别的问题随时发给我。
 help =
     <b>怎么用</b>
     • 私聊：直接发送你的问题。

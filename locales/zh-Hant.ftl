@@ -15,6 +15,7 @@ other-language = <i>這個回答還沒有中文版，下面是{ $language }版�
 topics = 我能回答這些話題，點一個檢視：
 welcome = 你好，{ $name }！我回答關於{ $about }的問題。直接發問題給我就行，比如“{ $example }”。傳送 /topics 檢視全部話題。
 welcome-general = 你好，{ $name }！把問題發給我，比如“{ $example }”，我會按我的知識庫回答。傳送 /topics 檢視全部話題。
+you-are-welcome = 不客氣！有別的問題隨時發給我。
 help =
     <b>怎麼用</b>
     • 私聊：直接傳送你的問題。

@@ -29,6 +29,8 @@ export interface Replies {
   /** The greeting: what the knowledge covers (`about`, when it says so) and a question to try. */
   welcome: (name: string, about: string | undefined, example: string) => string;
   help: (botUsername: string) => string;
+  /** The reply to a thank-you or an "ok" in a private chat. */
+  youAreWelcome: string;
   /** A sticker, photo or voice message: only text is read; `example` shows what to type. */
   nonText: (example: string) => string;
   emptyQuestion: (example: string) => string;
@@ -223,6 +225,7 @@ function buildReplies(i18n: I18n, locale: string): Replies {
             example: escapeHtml(example),
           }),
     help: (bot) => t('help', { bot: escapeHtml(bot) }),
+    youAreWelcome: t('you-are-welcome'),
     nonText: (example) => t('non-text', { example: escapeHtml(example) }),
     emptyQuestion: (example) => t('empty-question', { example: escapeHtml(example) }),
     askUsage: (bot) => t('ask-usage', { bot: escapeHtml(bot) }),

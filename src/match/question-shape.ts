@@ -39,3 +39,22 @@ const ABOUT_THE_BOT = [
 export function isAboutTheBot(normalized: string): boolean {
   return ABOUT_THE_BOT.some((pattern) => pattern.test(normalized));
 }
+
+// Whole messages that greet or thank rather than ask, ending in any punctuation or emoji.
+const END = String.raw`[\s\p{P}\p{Extended_Pictographic}\u{FE0F}~～]*$`;
+const GREETING = new RegExp(
+  String.raw`^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening)|你好|您好|哈喽|嗨|在吗|在不在|有人吗)(?: there| bot)?${END}`,
+  'iu',
+);
+const THANKS = new RegExp(
+  String.raw`^(?:(?:thanks?|thank you)(?: so much| a lot| very much)?|thx|ty|ok|okay|got it|great|cool|nice|perfect|谢谢(?:你|您|啦|了)?|多谢|感谢|謝謝|好的|嗯嗯?|明白了?|知道了|收到)${END}|^[\p{Extended_Pictographic}\u{FE0F}\s]*(?:👍|🙏|👌)[\p{Extended_Pictographic}\u{FE0F}\s]*$`,
+  'iu',
+);
+
+/** A message that only greets ("hi", "你好") or thanks ("thanks!", "好的", 👍), or undefined. */
+export function chatterKind(text: string): 'greeting' | 'thanks' | undefined {
+  const trimmed = text.trim();
+  if (GREETING.test(trimmed)) return 'greeting';
+  if (THANKS.test(trimmed)) return 'thanks';
+  return undefined;
+}

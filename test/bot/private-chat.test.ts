@@ -204,6 +204,33 @@ describe('commands in private', () => {
     expect(logsWith(h.logs, 'question').at(-1)).toMatchObject({ section: null, best: null });
   });
 
+  test.each([
+    ['hi!', 'en'],
+    ['你好', 'zh-Hans'],
+  ] as const)('"%s" gets the greeting, not a no-answer, and is no question', async (text, lang) => {
+    h.fake.setUser(USER_ID, { first_name: 'Ada' });
+    const sent = await ask(text);
+    expect(sent.map((s) => s.payload.text)).toEqual([
+      repliesFor(lang).welcome('Ada', undefined, titleOf(h.store, 'green-tea', lang)),
+    ]);
+    expect(logsWith(h.logs, 'question')).toEqual([]);
+  });
+
+  test.each([
+    ['thanks!', 'en'],
+    ['👍', 'en'],
+    ['谢谢', 'zh-Hans'],
+  ] as const)('"%s" gets a word back, not a no-answer', async (text, lang) => {
+    const sent = await ask(text);
+    expect(sent.map((s) => s.payload.text)).toEqual([repliesFor(lang).youAreWelcome]);
+    expect(logsWith(h.logs, 'question')).toEqual([]);
+  });
+
+  test('a greeting with a question in it is answered', async () => {
+    const [answer] = await ask('hi, how do i brew green tea?');
+    expect(visibleText(answer!).startsWith(titleOf(h.store, 'green-tea', 'en'))).toBe(true);
+  });
+
   test('/start with an unknown section id gets one message with the topic list, not an error', async () => {
     const sent = await ask('/start unknown-id');
     expect(sent.map((s) => s.payload.text)).toEqual([repliesFor('en').unknownSection]);
