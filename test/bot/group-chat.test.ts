@@ -86,6 +86,18 @@ describe('addressed questions in groups', () => {
     expect(replyTo(replies[0]!)).toBe(messageId);
   });
 
+  test('an @mention that only greets or thanks gets a word back, threaded, not a no-answer', async () => {
+    const bot = await start();
+    const me = `@${bot.fake.botInfo.username}`;
+    const hello = await say(bot, `${me} 你好`);
+    expect(hello.replies.map((r) => r.payload.text)).toEqual([
+      repliesFor('zh-Hans').welcome('Test', undefined, titleOf(bot.store, 'green-tea', 'zh-Hans')),
+    ]);
+    expect(replyTo(hello.replies[0]!)).toBe(hello.messageId);
+    const thanks = await say(bot, `thanks ${me}!`);
+    expect(thanks.replies.map((r) => r.payload.text)).toEqual([repliesFor('en').youAreWelcome]);
+  });
+
   test('a reply to one of the bot’s messages is answered, threaded', async () => {
     const bot = await start();
     const first = await say(bot, '/ask 红茶怎么泡');

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
-import { looksLikeQuestion } from '../../match/question-shape.js';
+import { chatterKind, looksLikeQuestion } from '../../match/question-shape.js';
+import { replyToChatter } from '../chatter.js';
 import { answerQuestion } from '../answer-question.js';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -7,6 +8,9 @@ import { RateWindow } from '../rate-window.js';
 import { exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
+
+// Any @username, so that a greeting that names the bot still reads as a greeting.
+const MENTION = /@\w+/gu;
 
 /** True when the message @mentions this bot, by username or as a text mention. */
 export function mentionsBot(ctx: BotContext): boolean {
@@ -62,6 +66,12 @@ export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     const text = ctx.msg.text;
     if (text.startsWith('/')) return next();
     if (mentionsBot(ctx)) {
+      // "@bot hi": a greeting back, threaded; "@bot thanks" a word back.
+      const chatter = chatterKind(text.replace(MENTION, ' '));
+      if (chatter !== undefined) {
+        await replyToChatter(ctx, deps, text, chatter, ctx.msg.message_id);
+        return;
+      }
       await answerQuestion(ctx, deps, text, { inGroup: true, replyTo: ctx.msg.message_id });
       return;
     }

@@ -2,9 +2,9 @@ import { Composer } from 'grammy';
 import { answerQuestion } from '../answer-question.js';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { detectLanguage } from '../../match/language.js';
 import { chatterKind } from '../../match/question-shape.js';
-import { aboutPhrase, exampleQuestion } from '../greeting.js';
+import { replyToChatter } from '../chatter.js';
+import { exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 
@@ -23,19 +23,7 @@ export function privateQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     // "hi" and "thanks" are no questions: the greeting, or a word back, not "no answer".
     const chatter = chatterKind(text);
     if (chatter !== undefined) {
-      const lang = detectLanguage(text, userLang(ctx));
-      const { knowledge } = deps.store.current;
-      const replies = repliesFor(lang);
-      await sendHtmlMessages(ctx, [
-        chatter === 'thanks'
-          ? replies.youAreWelcome
-          : replies.welcome(
-              ctx.from.first_name,
-              aboutPhrase(knowledge, lang),
-              exampleQuestion(knowledge, lang),
-            ),
-      ]);
-      deps.logger.info({ update: ctx.update.update_id, chatter, lang }, 'chatter');
+      await replyToChatter(ctx, deps, text, chatter);
       return;
     }
     await answerQuestion(ctx, deps, text, { inGroup: false });
