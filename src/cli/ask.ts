@@ -8,6 +8,7 @@ import { buildSearchIndex, type SearchIndex } from '../match/search-index.js';
 import { composeAnswer } from '../bot/answer.js';
 import { htmlToPlain } from '../bot/render.js';
 import { parseAskArgs } from './args.js';
+import { printedUsage } from './usage.js';
 
 /** One line of `--jsonl` output. */
 export function toJsonLine(question: string, result: MatchResult): string {
@@ -32,7 +33,13 @@ function printHuman(index: SearchIndex, result: MatchResult): void {
   );
 }
 
+const USAGE = `usage: npm run ask -- [--dir DIR] [--threshold N] [--json] QUESTION
+       npm run --silent ask -- [--dir DIR] [--threshold N] --jsonl < questions.txt
+  Answers one question as the bot would (--json: as one JSON line), or one question per line of
+  standard input as JSON lines. DIR defaults to KNOWLEDGE_DIR; N overrides the calibrated threshold.`;
+
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const args = parseAskArgs(process.argv.slice(2));
   const config = await loadMatcherConfig();
   const index = buildSearchIndex(await loadKnowledge(args.dir ?? config.KNOWLEDGE_DIR));
@@ -45,9 +52,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.question === undefined) {
-    console.error(
-      'Usage: npm run ask -- "eSIM能自动断网吗"   or   npm run --silent ask -- --jsonl < questions.txt',
-    );
+    console.error(USAGE);
     process.exitCode = 2;
     return;
   }

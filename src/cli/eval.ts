@@ -8,6 +8,7 @@
 import { bilingualLanguages } from '../knowledge/languages.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { printedUsage } from './usage.js';
 import { z } from 'zod';
 import { loadMatcherConfig } from '../config.js';
 import { KnowledgeError } from '../knowledge/errors.js';
@@ -33,6 +34,11 @@ const argsSchema = z.object({
   threshold: z.coerce.number().min(0).max(1).optional(),
   misses: z.coerce.number().int().min(0).default(25),
 });
+
+const USAGE = `usage: npm run eval -- [--dir DIR] [--questions FILE.jsonl] [--threshold N] [--misses N]
+  Tests a knowledge folder (DIR, default KNOWLEDGE_DIR): the calibrated threshold with its
+  cross-validated figures and the confusable wordings; with FILE (one {"q", "expect", "lang"} per
+  line), the figures on it beside BM25 and Fuse.js, and up to N misses (default 25).`;
 
 function parseEvalArgs(argv: readonly string[]): z.infer<typeof argsSchema> {
   const { values } = parseArgs({
@@ -136,6 +142,7 @@ function evaluateSet(
 }
 
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const args = parseEvalArgs(process.argv.slice(2));
   const config = await loadMatcherConfig();
   const dir = args.dir ?? config.KNOWLEDGE_DIR;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { printedUsage } from './usage.js';
 import { loadMatcherConfig } from '../config.js';
 import { formatProblem, KnowledgeError } from '../knowledge/errors.js';
 import { languageBalanceWarnings } from '../knowledge/language-balance.js';
@@ -11,7 +12,12 @@ import { buildSearchIndex } from '../match/search-index.js';
  * prints one line per problem (file:line [section] reason) and exits 1 on any. Sections whose
  * two languages drift apart are listed as warnings, which do not fail the check.
  */
+const USAGE = `usage: npm run knowledge:check -- [DIR]
+  Checks a knowledge folder (default KNOWLEDGE_DIR) as a reload would: one line per problem
+  (file:line [section] reason), exit 1 on any; language drift is a warning only.`;
+
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const { positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true });
   // KNOWLEDGE_DIR from the environment or `.env`, as the bot reads it.
   const dir = positionals[0] ?? (await loadMatcherConfig()).KNOWLEDGE_DIR;

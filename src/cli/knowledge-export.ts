@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { printedUsage } from './usage.js';
 import { z } from 'zod';
 import { KnowledgeError } from '../knowledge/errors.js';
 import { EXPORT_FORMATS, exportKnowledge } from '../knowledge/export-faq.js';
@@ -16,7 +17,12 @@ const exportArgsSchema = z.object({
  * table or JSON list that `knowledge:import` reads back to the same sections; on stdout
  * unless `--out` is given.
  */
+const USAGE = `usage: npm run knowledge:export -- [DIR] --format csv|tsv|json [--out FILE]
+  Writes the knowledge (default KNOWLEDGE_DIR) as a table or JSON list that knowledge:import
+  reads back to the same sections; on standard output unless --out is given.`;
+
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,

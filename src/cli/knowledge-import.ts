@@ -1,6 +1,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { printedUsage } from './usage.js';
 import { z } from 'zod';
 import { formatProblem, KnowledgeError } from '../knowledge/errors.js';
 import {
@@ -49,6 +50,7 @@ const USAGE = `usage: npm run knowledge:import -- FILE [--out DIR] [--force] [--
  * as a reload would. Writes nothing when a file it would write exists, unless `--force`.
  */
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { printedUsage } from './usage.js';
 import { z } from 'zod';
 import { configShape } from '../config.js';
 import { FeedbackStoreError } from '../feedback/feedback-store.js';
@@ -82,7 +83,13 @@ async function openForReading(
  * the chart of questions per day and top sections. Reads `<DATA_DIR>/feedback.sqlite`, or the
  * database of DATABASE_URL.
  */
+const USAGE = `usage: npm run report -- [--days N] [--html]
+  The unanswered questions of the last N days (default 7) grouped by similarity, the most 👎'd
+  sections and the figures, as Markdown; with --html, one page with charts. Reads
+  DATA_DIR/feedback.sqlite, or the database of DATABASE_URL.`;
+
 async function main(): Promise<void> {
+  if (printedUsage(process.argv.slice(2), USAGE)) return;
   const args = parseReportArgs(process.argv.slice(2));
   const dotenv = await import('dotenv');
   dotenv.config({ quiet: true });
