@@ -12,7 +12,7 @@ import {
   type Blend,
 } from './score.js';
 import type { IndexedEntry, SearchIndex } from './search-index.js';
-import { dropEnglishStopWords, isSingleHan, tokenize } from './tokenize.js';
+import { dropEnglishStopWords, isFrameWord, isSingleHan, tokenize } from './tokenize.js';
 import { isAboutTheBot } from './question-shape.js';
 import { matchTuning } from './tuning.js';
 import { correctTypos } from './typo.js';
@@ -51,6 +51,8 @@ export interface MatchOptions {
 interface QueryTerm {
   id: number | undefined;
   weight: number;
+  /** A question word (what, 怎么), which says nothing of the topic: `isFrameWord`. */
+  frame: boolean;
 }
 
 const { candidates: candidateTuning, answer: answerTuning } = matchTuning;
@@ -80,6 +82,13 @@ export function matchQuestion(
   };
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   if (totalWeight === 0) return none;
+  // The knowledge knows none of the question's words but its question words ("what is love"):
+  // a section can share only those, and "What is COVID-19?" would answer by "what" alone.
+  const share =
+    terms.some((t) => t.id === undefined && !t.frame) &&
+    terms.every((t) => t.id === undefined || t.frame)
+      ? answerTuning.frameOnlyShare
+      : 1;
 
   // Accumulated in flat arrays, one slot per section: with thousands of sections sharing a
   // common word, maps would spend most of the time on hashing.
@@ -182,8 +191,8 @@ export function matchQuestion(
       return {
         at: c.section,
         section: index.sections[c.section] as Section,
-        score: finalScore(c.lexical, bonus, w),
-        ranking: finalScore(c.ranking, bonus, w),
+        score: finalScore(c.lexical * share, bonus * share, w),
+        ranking: finalScore(c.ranking * share, bonus * share, w),
       };
     })
     .sort((a, b) => b.ranking - a.ranking || b.score - a.score);
@@ -241,11 +250,15 @@ function queryTerms(index: SearchIndex, normalized: string, unknownShare: number
     if (id !== undefined) {
       seenIds.add(id);
       const share = typed && !typed.has(token) ? matchTuning.typo.correctedShare : 1;
-      terms.push({ id, weight: (index.weights[id] ?? 0) * share });
+      terms.push({ id, weight: (index.weights[id] ?? 0) * share, frame: isFrameWord(token) });
       return;
     }
     const share = isSingleHan(token) ? matchTuning.index.singleHanShare : 1;
-    terms.push({ id: undefined, weight: index.unknownWeight * unknownShare * share });
+    terms.push({
+      id: undefined,
+      weight: index.unknownWeight * unknownShare * share,
+      frame: isFrameWord(token),
+    });
   });
   return terms;
 }

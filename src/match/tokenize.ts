@@ -34,6 +34,22 @@ const STOP_WORDS = new Set([
   ),
 ]);
 
+// Words that frame a question whatever it is about, as tokens (stemmed: may → mai). They tell
+// "what is X" from "can X do Y", so they are kept as evidence.
+const FRAME_WORDS = new Set([
+  ...'what how why when where who whom whose which can could should would will shall mai might must not no ye'.split(
+    ' ',
+  ),
+  ...'什么 怎么 怎样 样 怎么办 办 为什么 为何 哪 哪里 哪儿 哪个 哪些 谁 如何 多少 几 是否 能否 可否 意思 区别 一样 好 干'.split(
+    ' ',
+  ),
+]);
+
+/** True for a token that frames a question (what, how, 怎么, 意思) rather than naming a topic. */
+export function isFrameWord(token: string): boolean {
+  return FRAME_WORDS.has(token);
+}
+
 // Single characters that never form a word with the character beside them: particles,
 // pronouns and connectives.
 const UNPAIRED = new Set(

@@ -79,6 +79,11 @@ export interface MatchTuning {
     /** An alternative must reach this share of the threshold and be this close to the best. */
     alternativeFloor: number;
     alternativeGap: number;
+    /**
+     * The share of its score a section keeps when the knowledge knows none of the question's
+     * words but its question words (what, how, 怎么): "what is love" asks nothing it covers.
+     */
+    frameOnlyShare: number;
   };
   /** Deriving the threshold from the knowledge itself on every load. */
   calibration: {
@@ -161,6 +166,7 @@ export const matchTuning: Readonly<MatchTuning> = deepFreeze({
     maxAlternatives: 3,
     alternativeFloor: 0.85,
     alternativeGap: 0.2,
+    frameOnlyShare: 0.5,
   },
   calibration: {
     folds: 5,

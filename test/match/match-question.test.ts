@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Lang } from '../../src/knowledge/types.js';
@@ -7,8 +8,14 @@ import { sectionText } from '../../src/match/localize.js';
 import { buildSearchIndex, type SearchIndex } from '../../src/match/search-index.js';
 import { normalizeText } from '../../src/match/normalize.js';
 import { isAboutTheBot } from '../../src/match/question-shape.js';
-import { knowledgeDir, removeTempDirs, shippedKnowledgeDir } from '../knowledge/section-files.js';
+import {
+  knowledgeDir,
+  removeTempDirs,
+  repoRoot as REPO_ROOT,
+  shippedKnowledgeDir,
+} from '../knowledge/section-files.js';
 
+const oneWordingDir = path.join(REPO_ROOT, 'test/fixtures/one-wording');
 let index: SearchIndex;
 afterAll(removeTempDirs);
 
@@ -169,6 +176,19 @@ function aboutSection(title: string, questions: readonly string[]): string {
     '',
   ].join('\n');
 }
+
+describe('when the knowledge knows none of the question words but its question words', () => {
+  test('no section answers by "what" alone, and a question naming its topic still is', async () => {
+    const library = buildSearchIndex(await loadKnowledge(oneWordingDir));
+    for (const question of ['what is love', 'whats the weather'])
+      expect(matchQuestion(library, question).section, question).toBeUndefined();
+    expect(matchQuestion(library, 'what if i return a book late').section?.id).toBe('late-fees');
+  });
+
+  test('"where" still carries the intent when the topic is a word the knowledge knows', () => {
+    expect(ask('where can i use esim in china').section?.id).toBe('esim-in-china');
+  });
+});
 
 describe('when asked an off-topic question that shares words with a section', () => {
   test('still reports the best candidate and its score', () => {

@@ -121,19 +121,22 @@ const GATES: Record<string, QuestionSet> = {
   'one wording per section': {
     knowledge: path.join(fixtures, 'one-wording'),
     questions: path.join(fixtures, 'one-wording.jsonl'),
-    floors: { answeredRight: 63, rejectedRight: 75, langRight: 100 },
-    // One question of the 48 is 2.1 points.
-    maxPointsBelowFitted: 2.5,
+    floors: { answeredRight: 69, rejectedRight: 75, langRight: 100 },
+    // 0.0 points since a question whose only known words are question words scores half: its
+    // held-out probes ("How do I … a …?") no longer read as answers. Before, 2.1 (one question).
+    maxPointsBelowFitted: 2,
   },
   'help centre with one wording per section': {
     knowledge: path.join(fixtures, 'one-wording-help'),
     questions: path.join(fixtures, 'one-wording-help.jsonl'),
-    floors: { answeredRight: 32, rejectedRight: 45, langRight: 100 },
+    floors: { answeredRight: 35, rejectedRight: 40, langRight: 100 },
     // 4.1 points when set (one question of the 169 is 0.6): the best threshold on this set
     // answers nearly everything (0.103, rejecting 4 questions of 40), since half of its
     // in-scope questions rank a wrong section first and the right ones score as low as the
     // out-of-scope ones; from 0.25 to 0.45 every threshold is within a point of the calibrated.
-    maxPointsBelowFitted: 4.5,
+    // 4.7 since questions whose only known words are question words score half: the threshold
+    // went from 0.343 to 0.32, three more answers right and three fewer rejections.
+    maxPointsBelowFitted: 5,
   },
 };
 
