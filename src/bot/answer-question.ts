@@ -3,7 +3,13 @@ import type { MatchResult } from '../match/match-question.js';
 import { normalizeText } from '../match/normalize.js';
 import { isAboutTheBot } from '../match/question-shape.js';
 import { inProcessMatcher } from '../match-thread/thread-matcher.js';
-import { answerActions, composeAnswer, type ReplyButton, type UrlButton } from './answer.js';
+import {
+  answerActions,
+  composeAnswer,
+  nearFloor,
+  type ReplyButton,
+  type UrlButton,
+} from './answer.js';
 import { userLang, type BotContext } from './context.js';
 import { nowOf, type BotDeps } from './deps.js';
 import { aboutPhrase, exampleQuestion } from './greeting.js';
@@ -61,6 +67,7 @@ export async function answerQuestion(
         : composeAnswer(result, knowledge.sections, {
             inGroup: options.inGroup,
             fallback: knowledge.languages.fallback,
+            nearFloor: nearFloor(threshold ?? snapshot.index.calibration.threshold),
           });
     const rows: (ReplyButton | UrlButton)[][] = [...reply.buttons];
     if (reply.sectionId !== undefined)

@@ -1,6 +1,7 @@
 import type { Lang, Section } from '../knowledge/types.js';
 import type { MatchResult } from '../match/match-question.js';
 import { localizeSection, sectionText } from '../match/localize.js';
+import { matchTuning } from '../match/tuning.js';
 import { escapeHtml, markdownToHtmlBlocks, sourcesLine, splitIntoMessages } from './render.js';
 import { repliesFor } from './replies.js';
 
@@ -260,14 +261,22 @@ function relatedFresh(
 }
 
 /**
+ * The score from which an unanswered question's best sections are offered first: that of the
+ * matcher's alternatives, `alternativeFloor` of the threshold.
+ */
+export function nearFloor(threshold: number): number {
+  return threshold * matchTuning.answer.alternativeFloor;
+}
+
+/**
  * Builds the reply to a matched question: the section with its related topics as buttons, or an
- * honest "no answer" with the topic list. In groups the topic list is left out: a wall of
- * buttons in a shared chat is noise.
+ * honest "no answer" with the topic list, the sections that scored at least `nearFloor` first.
+ * In groups the topic list is left out: a wall of buttons in a shared chat is noise.
  */
 export function composeAnswer(
   result: MatchResult,
   sections: readonly Section[],
-  options: { lang?: Lang; inGroup?: boolean; fallback?: string } = {},
+  options: { lang?: Lang; inGroup?: boolean; fallback?: string; nearFloor?: number } = {},
 ): ComposedReply {
   const lang = options.lang ?? result.lang;
   const { fallback } = options;
@@ -275,14 +284,20 @@ export function composeAnswer(
   if (!result.section) {
     if (options.inGroup)
       return { messages: [replies.noAnswerInGroup], buttons: [], sectionId: undefined };
-    if (topicPageCount(sections) === 1)
+    // The sections that came near the threshold, which the asker most likely wanted.
+    const floor = options.nearFloor ?? Infinity;
+    const nearest = [result.best, ...result.alternatives].flatMap((s) =>
+      s && s.score >= floor ? [s.section] : [],
+    );
+    if (topicPageCount(sections) === 1) {
+      const rest = sections.filter((s) => !nearest.includes(s));
       return {
         messages: [replies.noAnswer],
-        buttons: topicButtons(sections, lang, fallback),
+        buttons: topicButtons([...nearest, ...rest], lang, fallback),
         sectionId: undefined,
       };
+    }
     // Too many topics to list: the nearest ones the matcher found, and the list a page at a time.
-    const nearest = [result.best, ...result.alternatives].flatMap((s) => (s ? [s.section] : []));
     return {
       messages: [nearest.length > 0 ? replies.noAnswerNearest : replies.noAnswerAsk],
       buttons: [

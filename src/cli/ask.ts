@@ -5,7 +5,7 @@ import { loadKnowledge } from '../knowledge/load.js';
 import { matchQuestion, type MatchResult } from '../match/match-question.js';
 import { sectionText } from '../match/localize.js';
 import { buildSearchIndex, type SearchIndex } from '../match/search-index.js';
-import { composeAnswer } from '../bot/answer.js';
+import { composeAnswer, nearFloor } from '../bot/answer.js';
 import { htmlToPlain } from '../bot/render.js';
 import { parseAskArgs } from './args.js';
 import { printedUsage } from './usage.js';
@@ -22,8 +22,10 @@ export function toJsonLine(question: string, result: MatchResult): string {
   });
 }
 
-function printHuman(index: SearchIndex, result: MatchResult): void {
-  const reply = composeAnswer(result, index.sections);
+function printHuman(index: SearchIndex, result: MatchResult, threshold: number): void {
+  const reply = composeAnswer(result, index.sections, {
+    nearFloor: nearFloor(threshold),
+  });
   console.log(reply.messages.map(htmlToPlain).join('\n\n'));
   reply.buttons.flat().forEach((button, i) => console.log(`  [${i + 1}] ${button.text}`));
   const alternatives =
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.json) console.log(toJsonLine(args.question, ask(args.question)));
-  else printHuman(index, ask(args.question));
+  else printHuman(index, ask(args.question), threshold ?? index.calibration.threshold);
 }
 
 main().catch((error: unknown) => {

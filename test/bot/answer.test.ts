@@ -135,6 +135,43 @@ describe.each(['en', 'zh-Hans', 'zh-Hant'] as const)(
   },
 );
 
+describe('when nothing answers but some sections came near', () => {
+  const idsOf = (reply: ReturnType<typeof composeAnswer>) =>
+    reply.buttons.map((row) => row[0]?.data.split(':').at(-1));
+  let near: MatchResult;
+  beforeAll(() => {
+    const [first, second, third] = [8, 2, 5].map((i) => index.sections[i] as Section);
+    near = {
+      section: undefined,
+      score: 0.4,
+      best: { section: first as Section, score: 0.4 },
+      alternatives: [
+        { section: second as Section, score: 0.36 },
+        { section: third as Section, score: 0.3 },
+      ],
+      lang: 'en',
+    };
+  });
+
+  test('offers the sections at or above the floor first, then every other one once', () => {
+    const reply = composeAnswer(near, index.sections, { nearFloor: 0.35 });
+    const ids = index.sections.map((s) => s.id);
+    const [first, second] = [ids[8], ids[2]];
+    expect(idsOf(reply)).toEqual([
+      first,
+      second,
+      ...ids.filter((id) => id !== first && id !== second),
+    ]);
+    expect(reply.messages).toEqual([repliesFor('en').noAnswer]);
+  });
+
+  test('without a floor, or with none near, keeps the topic order', () => {
+    const ids = index.sections.map((s) => s.id);
+    expect(idsOf(composeAnswer(near, index.sections))).toEqual(ids);
+    expect(idsOf(composeAnswer(near, index.sections, { nearFloor: 0.5 }))).toEqual(ids);
+  });
+});
+
 describe('a section with the longest id allowed', () => {
   const id = `${'a'.repeat(29)}-${'b'.repeat(30)}`;
   const long: Section = {

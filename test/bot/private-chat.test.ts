@@ -111,6 +111,14 @@ describe('private questions', () => {
     expect(logsWith(h.logs, 'question').at(-1)).toMatchObject({ section: null, replied: true });
   });
 
+  test('a question that came near a section gets the no-answer with that section first', async () => {
+    const [reply] = await ask('how tall do coffee trees grow');
+    expect(reply?.payload.text).toBe(repliesFor('en').noAnswer);
+    const ids = (reply ? buttonsOf(reply) : []).map((b) => b.callback_data?.split(':').at(-1));
+    expect(ids[0]).toBe('coffee-beans');
+    expect([...ids].sort()).toEqual(h.store.current.knowledge.sections.map((s) => s.id).sort());
+  });
+
   test('pressing an alternative button answers the query and sends that section', async () => {
     const answer = (await ask('怎么泡茶'))[0];
     if (!answer) throw new Error('no answer');
