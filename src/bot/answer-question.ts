@@ -12,8 +12,7 @@ import {
 } from './answer.js';
 import { userLang, type BotContext } from './context.js';
 import { nowOf, type BotDeps } from './deps.js';
-import { aboutPhrase, exampleQuestion } from './greeting.js';
-import { repliesFor } from './replies.js';
+import { greetingText } from './greeting.js';
 import { sendHtmlMessages } from './send.js';
 
 export interface AnswerOptions {
@@ -50,17 +49,12 @@ export async function answerQuestion(
   let questionId: number | undefined;
   if (!silent) {
     questionId = await recordQuestion(ctx, deps, question, result);
-    // "who are you", "你能做什么": the greeting says what the bot answers and how to ask.
+    // "who are you", "你能做什么": the matcher found no section for it (not even a best one), and
+    // the greeting says what the bot answers and how to ask.
     const reply =
-      result.section === undefined && isAboutTheBot(normalizeText(question))
+      result.best === undefined && isAboutTheBot(normalizeText(question))
         ? {
-            messages: [
-              repliesFor(result.lang).welcome(
-                ctx.from?.first_name ?? '',
-                aboutPhrase(knowledge, result.lang),
-                exampleQuestion(knowledge, result.lang),
-              ),
-            ],
+            messages: [greetingText(ctx, knowledge, result.lang)],
             buttons: [],
             sectionId: undefined,
           }

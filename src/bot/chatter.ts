@@ -2,7 +2,7 @@ import { detectLanguage } from '../match/language.js';
 import type { chatterKind } from '../match/question-shape.js';
 import { userLang, type BotContext } from './context.js';
 import type { BotDeps } from './deps.js';
-import { aboutPhrase, exampleQuestion } from './greeting.js';
+import { greetingText } from './greeting.js';
 import { repliesFor } from './replies.js';
 import { sendHtmlMessages } from './send.js';
 
@@ -18,16 +18,10 @@ export async function replyToChatter(
   replyTo?: number,
 ): Promise<void> {
   const lang = detectLanguage(text, userLang(ctx));
-  const { knowledge } = deps.store.current;
-  const replies = repliesFor(lang);
   const reply =
     kind === 'thanks'
-      ? replies.youAreWelcome
-      : replies.welcome(
-          ctx.from?.first_name ?? '',
-          aboutPhrase(knowledge, lang),
-          exampleQuestion(knowledge, lang),
-        );
+      ? repliesFor(lang).youAreWelcome
+      : greetingText(ctx, deps.store.current.knowledge, lang);
   await sendHtmlMessages(ctx, [reply], replyTo === undefined ? {} : { replyTo });
   deps.logger.info(
     { update: ctx.update.update_id, chat: ctx.chat?.type, chatter: kind, lang },

@@ -83,17 +83,15 @@ export async function turnTopicsPage(
   const fallback = knowledge.languages.fallback;
   const pages = topicPageCount(knowledge.sections);
   const at = Math.min(page, pages - 1);
-  const keyboard = toKeyboard(topicButtons(knowledge.sections, lang, fallback, at));
+  const buttons = topicButtons(knowledge.sections, lang, fallback, at);
   const text = pages > 1 ? topicsPageText(knowledge.sections, lang, at) : repliesFor(lang).topics;
   try {
-    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
+    await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: toKeyboard(buttons) });
   } catch (error) {
     // Pressed twice, the page is already shown; anything else (a message too old to edit)
     // gets the page as a new message.
     if (error instanceof GrammyError && /not modified/i.test(error.description)) return;
-    await sendHtmlMessages(ctx, [text], {
-      buttons: topicButtons(knowledge.sections, lang, fallback, at),
-    });
+    await sendHtmlMessages(ctx, [text], { buttons });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { userLang, type BotContext } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { aboutPhrase, exampleQuestion } from '../greeting.js';
+import { greetingText } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
 import { showSection } from '../show-section.js';
@@ -27,15 +27,9 @@ export function welcomeFeature(deps: BotDeps): Composer<BotContext> {
       await showSection(ctx, deps, payload, lang);
       return;
     }
-    const replies = repliesFor(lang);
-    const { knowledge } = deps.store.current;
     await sendHtmlMessages(ctx, [
-      replies.welcome(
-        ctx.from?.first_name ?? '',
-        aboutPhrase(knowledge, lang),
-        exampleQuestion(knowledge, lang),
-      ),
-      replies.help(ctx.me.username),
+      greetingText(ctx, deps.store.current.knowledge, lang),
+      repliesFor(lang).help(ctx.me.username),
     ]);
   });
 
