@@ -67,6 +67,11 @@ const CLITIC = /\b([a-z]+)'(?:s|m|re|ve|ll|d)\b/g;
 const PLURAL_POSSESSIVE = /\b([a-z]+s)'(?![a-z])/g;
 const BOT_COMMAND = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/u;
 const MENTION = /@[A-Za-z0-9_]{3,}/gu;
+
+/** The text with its @mentions blanked out: a mention names whom a message is for, not its topic. */
+export function withoutMentions(text: string): string {
+  return text.replace(MENTION, ' ');
+}
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u00AD]/gu;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 const HAN_SPACING = /(?<=\p{Script=Han})\s+|\s+(?=\p{Script=Han})/gu;
@@ -93,7 +98,7 @@ export function normalizeText(raw: string, options: { maxChars?: number } = {}):
   // The lookarounds test every position: run them only on text with a surrogate at all.
   if (SURROGATE.test(text)) text = text.replace(LONE_SURROGATE, '');
   text = text.normalize('NFKC').replace(INVISIBLE, '').trim();
-  text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
+  text = withoutMentions(text).trim().replace(BOT_COMMAND, ' ');
   text = toSimplified(expandClitics(text.toLowerCase().replace(APOSTROPHE_LIKE, "'")));
   text = text.replace(COLLOQUIAL, (c) => COLLOQUIAL_CHINESE[c] ?? c);
   text = text.replace(CHINESE_FILLER, ' ').replace(ENGLISH_FILLER, ' ');
@@ -129,7 +134,7 @@ function keepLoneHyphenOrApostrophe(match: string): string {
  */
 function normalizeAscii(raw: string, maxChars: number): string {
   let text = raw.trim();
-  text = text.replace(MENTION, ' ').trim().replace(BOT_COMMAND, ' ');
+  text = withoutMentions(text).trim().replace(BOT_COMMAND, ' ');
   text = expandClitics(text.toLowerCase()).replace(ENGLISH_FILLER, ' ');
   text = text.replace(ASCII_PUNCTUATION, keepLoneHyphenOrApostrophe);
   return text.replace(/\s+/gu, ' ').trim().slice(0, maxChars);

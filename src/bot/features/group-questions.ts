@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { withoutMentions } from '../../match/normalize.js';
 import { chatterKind, looksLikeQuestion } from '../../match/question-shape.js';
 import { replyToChatter } from '../chatter.js';
 import { answerQuestion } from '../answer-question.js';
@@ -8,9 +9,6 @@ import { RateWindow } from '../rate-window.js';
 import { exampleQuestion } from '../greeting.js';
 import { repliesFor } from '../replies.js';
 import { sendHtmlMessages } from '../send.js';
-
-// Any @username, so that a greeting that names the bot still reads as a greeting.
-const MENTION = /@\w+/gu;
 
 /** True when the message @mentions this bot, by username or as a text mention. */
 export function mentionsBot(ctx: BotContext): boolean {
@@ -67,7 +65,7 @@ export function groupQuestionsFeature(deps: BotDeps): Composer<BotContext> {
     if (text.startsWith('/')) return next();
     if (mentionsBot(ctx)) {
       // "@bot hi": a greeting back, threaded; "@bot thanks" a word back.
-      const chatter = chatterKind(text.replace(MENTION, ' '));
+      const chatter = chatterKind(withoutMentions(text));
       if (chatter !== undefined) {
         await replyToChatter(ctx, deps, text, chatter, ctx.msg.message_id);
         return;
